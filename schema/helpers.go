@@ -1,0 +1,64 @@
+package schema
+
+// Documentation URL prefixes.
+const (
+	defenderDoc = "https://learn.microsoft.com/defender-xdr/advanced-hunting-"
+	azmonDoc    = "https://learn.microsoft.com/azure/azure-monitor/reference/tables/"
+)
+
+// cols concatenates column groups, so a table can be written as its
+// documented advanced-hunting columns followed by the columns the Azure
+// Monitor reference adds for the same table in Log Analytics.
+func cols(groups ...[]Column) []Column {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	out := make([]Column, 0, n)
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// laMDE are the columns that Log Analytics adds to every Defender for
+// Endpoint (Device*) table streamed in by the Microsoft Defender XDR
+// connector, besides replacing Timestamp with TimeGenerated.
+var laMDE = []Column{
+	{"MachineGroup", TypeString},
+	{"SourceSystem", TypeString},
+	{"TenantId", TypeString},
+	{"Type", TypeString},
+}
+
+// laCommon are the columns that Log Analytics adds to every other Defender
+// XDR table (Email*, Identity*, CloudAppEvents, Alert*, ...).
+var laCommon = []Column{
+	{"SourceSystem", TypeString},
+	{"TenantId", TypeString},
+	{"Type", TypeString},
+}
+
+// defenderTable builds a Defender XDR advanced-hunting table whose doc page is
+// defenderDoc+slug+"-table".
+func defenderTable(name, slug string, columns ...[]Column) *Table {
+	return &Table{
+		Name:       name,
+		Columns:    cols(columns...),
+		TimeColumn: Timestamp,
+		Source:     SourceDefender,
+		DocURL:     defenderDoc + slug + "-table",
+	}
+}
+
+// laTable builds a Log Analytics table documented in the Azure Monitor
+// table reference at azmonDoc+slug.
+func laTable(name, slug string, columns ...[]Column) *Table {
+	return &Table{
+		Name:       name,
+		Columns:    cols(columns...),
+		TimeColumn: TimeGenerated,
+		Source:     SourceLogAnalytics,
+		DocURL:     azmonDoc + slug,
+	}
+}
