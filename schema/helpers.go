@@ -40,15 +40,21 @@ var laCommon = []Column{
 }
 
 // defenderTable builds a Defender XDR advanced-hunting table whose doc page is
-// defenderDoc+slug+"-table".
+// defenderDoc+slug+"-table". Its TimeColumn is Timestamp, or "" for the
+// inventory and knowledge-base tables that have no time column.
 func defenderTable(name, slug string, columns ...[]Column) *Table {
-	return &Table{
-		Name:       name,
-		Columns:    cols(columns...),
-		TimeColumn: Timestamp,
-		Source:     SourceDefender,
-		DocURL:     defenderDoc + slug + "-table",
+	t := &Table{
+		Name:    name,
+		Columns: cols(columns...),
+		Source:  SourceDefender,
+		DocURL:  defenderDoc + slug + "-table",
 	}
+	for _, c := range t.Columns {
+		if c.Name == Timestamp {
+			t.TimeColumn = Timestamp
+		}
+	}
+	return t
 }
 
 // laTable builds a Log Analytics table documented in the Azure Monitor

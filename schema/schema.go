@@ -42,7 +42,8 @@ type Table struct {
 	// Columns lists every column in documented order.
 	Columns []Column
 	// TimeColumn is "Timestamp" for Defender tables and "TimeGenerated" for
-	// Sentinel-only tables.
+	// Sentinel-only tables; "" for the few inventory and knowledge-base
+	// tables that have no time column at all.
 	TimeColumn string
 	// Source says which product documents the table, e.g.
 	// "Defender XDR advanced hunting" or "Log Analytics".

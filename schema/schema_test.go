@@ -134,11 +134,17 @@ func TestAllTablesWellFormed(t *testing.T) {
 		if tab.Source != SourceDefender && tab.Source != SourceLogAnalytics {
 			t.Errorf("%s: Source %q", tab.Name, tab.Source)
 		}
-		tc, ok := tab.Column(tab.TimeColumn)
-		if !ok || tc.Type != TypeDatetime {
-			t.Errorf("%s: TimeColumn %q is not a datetime column of the table", tab.Name, tab.TimeColumn)
-		}
-		if tab.TimeColumn != Timestamp && tab.TimeColumn != TimeGenerated {
+		switch tab.TimeColumn {
+		case Timestamp, TimeGenerated:
+			tc, ok := tab.Column(tab.TimeColumn)
+			if !ok || tc.Type != TypeDatetime {
+				t.Errorf("%s: TimeColumn %q is not a datetime column of the table", tab.Name, tab.TimeColumn)
+			}
+		case "":
+			if _, _, ok := tab.Resolve(Timestamp); ok {
+				t.Errorf("%s: has a time column but TimeColumn is empty", tab.Name)
+			}
+		default:
 			t.Errorf("%s: TimeColumn %q", tab.Name, tab.TimeColumn)
 		}
 		// Never both time columns: Resolve aliases one to the other.
