@@ -68,3 +68,13 @@ func laTable(name, slug string, columns ...[]Column) *Table {
 		DocURL:     azmonDoc + slug,
 	}
 }
+
+// stringCols returns string-typed columns with these names, for the wide
+// Log Analytics tables whose columns are nearly all strings.
+func stringCols(names ...string) []Column {
+	out := make([]Column, len(names))
+	for i, n := range names {
+		out[i] = Column{n, TypeString}
+	}
+	return out
+}
