@@ -215,3 +215,38 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestRequiredTables lists the tables the binder and readers rely on.
+func TestRequiredTables(t *testing.T) {
+	for _, n := range []string{
+		"DeviceNetworkEvents", "DeviceProcessEvents", "DeviceFileCertificateInfo",
+		"DeviceFileEvents", "DeviceRegistryEvents", "DeviceLogonEvents",
+		"DeviceImageLoadEvents", "DeviceEvents", "DeviceInfo", "DeviceNetworkInfo",
+		"EmailEvents", "EmailAttachmentInfo", "EmailUrlInfo",
+		"EmailPostDeliveryEvents", "UrlClickEvents", "IdentityLogonEvents",
+		"IdentityQueryEvents", "IdentityDirectoryEvents", "IdentityInfo",
+		"CloudAppEvents", "AlertInfo", "AlertEvidence", "BehaviorInfo",
+		"BehaviorEntities", "AADSignInEventsBeta", "AADSpnSignInEventsBeta",
+		"DeviceTvmSoftwareInventory", "DeviceTvmSoftwareVulnerabilities",
+		"DeviceTvmSoftwareVulnerabilitiesKB",
+		"DeviceTvmSecureConfigurationAssessment", "DeviceTvmBrowserExtensions",
+		"DeviceTvmInfoGathering",
+		"SigninLogs", "AADNonInteractiveUserSignInLogs", "AuditLogs",
+		"SecurityEvent", "WindowsEvent", "Event", "SecurityAlert",
+		"SecurityIncident", "OfficeActivity", "AzureActivity",
+		"ThreatIntelligenceIndicator", "MicrosoftGraphActivityLogs", "Syslog",
+		"CommonSecurityLog", "Heartbeat",
+	} {
+		tab, ok := Lookup(n)
+		if !ok {
+			t.Errorf("table %s missing", n)
+			continue
+		}
+		if tab.Source == SourceDefender && tab.TimeColumn == TimeGenerated {
+			t.Errorf("%s: Defender table with TimeColumn TimeGenerated", n)
+		}
+		if tab.Source == SourceLogAnalytics && tab.TimeColumn != TimeGenerated {
+			t.Errorf("%s: Log Analytics table with TimeColumn %q", n, tab.TimeColumn)
+		}
+	}
+}

@@ -112,6 +112,8 @@ var windowsEvent = laTable("WindowsEvent", "windowsevent",
 		{"Provider", TypeString},
 		{"RawEventData", TypeString},
 		{"_ResourceId", TypeString},
+		// Exports carry SourceSystem; the reference page omits it.
+		{"SourceSystem", TypeString},
 		{"_SubscriptionId", TypeString},
 		{"SystemProcessId", TypeInt},
 		{"SystemThreadId", TypeInt},
