@@ -13,7 +13,7 @@ var (
 	mdFenceRE   = regexp.MustCompile("^( {0,3})(`{3,}|~{3,})[ \t]*([^ \t`]*)")
 	// kqlLookRE recognises KQL in an untagged fenced block: a pipe into a
 	// tabular operator, a let statement, or a tabular source that starts a query.
-	kqlLookRE = regexp.MustCompile(`(?m)^[ \t]*(\|[ \t]*(where|project|project-away|project-keep|project-rename|project-reorder|extend|summarize|join|union|take|limit|top|top-nested|sort|order|distinct|count|parse|parse-where|mv-expand|mv-apply|make-series|render|lookup|invoke|evaluate|as|serialize|sample|sample-distinct|search|getschema|facet|fork|partition|scan)\b|let[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*=|datatable[ \t]*\(|print\b|range[ \t]+[A-Za-z_]\w*[ \t]+from\b)`)
+	kqlLookRE = regexp.MustCompile(`(?m)(\|[ \t]*(where|project|project-away|project-keep|project-rename|project-reorder|extend|summarize|join|union|take|limit|top|top-nested|sort|order|distinct|count|parse|parse-where|mv-expand|mv-apply|make-series|render|lookup|invoke|evaluate|as|serialize|sample|sample-distinct|search|getschema|facet|fork|partition|scan)\b|^[ \t]*let[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*=|^[ \t]*datatable[ \t]*\(|^[ \t]*print\b|^[ \t]*range[ \t]+[A-Za-z_]\w*[ \t]+from\b)`)
 )
 
 // LooksLikeKQL reports whether text reads as a KQL query: it pipes into a

@@ -190,6 +190,7 @@ func fallbackYAML(file, text string, yerr error, ds *Diagnostics) []*Rule {
 	}
 	var lost []string
 	gotQuery := false
+	queryWhy := "there is no top-level 'query:' key"
 	for _, c := range chunks {
 		part := strings.Join(lines[c.start:c.end], "\n")
 		key := topKeyRE.FindStringSubmatch(lines[c.start])[1]
@@ -201,18 +202,19 @@ func fallbackYAML(file, text string, yerr error, ds *Diagnostics) []*Rule {
 			continue
 		}
 		if key == "query" {
-			if b.cutQuery(c.start, c.end) {
+			why := b.cutQuery(c.start, c.end)
+			if why == "" {
 				gotQuery = true
 				continue
 			}
+			queryWhy = fmt.Sprintf("the query block at line %d could not be cut out: %s", c.start+1, why)
 		}
 		lost = append(lost, fmt.Sprintf("%s (line %d)", key, c.start+1))
 	}
 	line := yamlErrLine(yerr)
 	msg := strings.TrimPrefix(yerr.Error(), "yaml: ")
 	if !gotQuery {
-		ds.add(file, line, 0, SeverityError, CodeYAMLSyntax, "fix the YAML; a rule needs at least a 'query: |' block",
-			"not valid YAML (%s) and no query block could be cut out of the text", msg)
+		ds.add(file, line, 0, SeverityError, CodeYAMLSyntax, queryWhy, "not valid YAML (%s)", msg)
 		return nil
 	}
 	hint := "every top-level key was read on its own"
@@ -536,11 +538,12 @@ func (b *ruleBuilder) keyIndent(line int) int {
 }
 
 // cutQuery takes the query out of lines [start,end) (a "query:" line and the
-// lines under it) without a YAML parser. It reports whether it found one.
-func (b *ruleBuilder) cutQuery(start, end int) bool {
+// lines under it) without a YAML parser. It returns "" when it found one, else
+// why not.
+func (b *ruleBuilder) cutQuery(start, end int) string {
 	head := strings.TrimSpace(strings.SplitN(b.lines[start], ":", 2)[1])
 	if !blockHeaderRE.MatchString(head) {
-		return false
+		return "it is not a block scalar (query: |)"
 	}
 	indent := -1
 	var body []string
@@ -553,23 +556,23 @@ func (b *ruleBuilder) cutQuery(start, end int) bool {
 		if indent < 0 {
 			indent = leadingSpaces(l)
 			if indent == 0 {
-				return false
+				return fmt.Sprintf("line %d is not indented with spaces", i+1)
 			}
 		}
 		if leadingSpaces(l) < indent {
-			return false
+			return fmt.Sprintf("line %d is indented less than the block (%d spaces)", i+1, indent)
 		}
 		body = append(body, l[indent:])
 	}
 	if indent < 0 {
-		return false
+		return "the block is empty"
 	}
 	b.r.Query = strings.Join(body, "\n")
 	b.r.QueryLine = start + 2
 	b.r.QueryIndent = indent
 	b.r.exact = true
 	b.cut = true
-	return true
+	return ""
 }
 
 // finish checks the collected rule and returns it, or nil when it has no query.
@@ -582,11 +585,11 @@ func (b *ruleBuilder) finish(line int) *Rule {
 		return nil
 	}
 	if strings.TrimSpace(r.Query) == "" {
-		l := r.QueryLine
+		l, c := r.QueryLine, 0
 		if b.query != nil {
-			l = b.query.Line
+			l, c = b.query.Line, b.query.Column
 		}
-		b.ds.add(b.file, l, 0, SeverityError, CodeMissingQuery, "", "rule %q has an empty query", cmpOr(r.ID, r.Name, b.file))
+		b.ds.add(b.file, l, c, SeverityError, CodeMissingQuery, "", "rule %q has an empty query", cmpOr(r.ID, r.Name, b.file))
 		return nil
 	}
 	stripQueryFence(r, b.file, b.ds)
