@@ -250,3 +250,16 @@ func TestRequiredTables(t *testing.T) {
 		}
 	}
 }
+
+func TestUnregisteredTable(t *testing.T) {
+	tab := &Table{Name: "T", Columns: []Column{{"TimeGenerated", TypeDatetime}, {"A", TypeLong}}}
+	if tab.Index("A") != 1 || tab.Index("B") != -1 {
+		t.Errorf("Index on an unregistered table: A=%d B=%d", tab.Index("A"), tab.Index("B"))
+	}
+	if c, aliased, ok := tab.Resolve("Timestamp"); !ok || !aliased || c.Name != "TimeGenerated" {
+		t.Errorf("Resolve(Timestamp) = %v %v %v", c, aliased, ok)
+	}
+	if got := Suggest(tab, "a"); got != "A" {
+		t.Errorf("Suggest(a) = %q", got)
+	}
+}

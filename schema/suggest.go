@@ -98,8 +98,8 @@ func maxDistance(n int) int {
 	}
 }
 
-// distance is the Levenshtein distance between a and b (by rune), or a value
-// >= limit when it is at least limit.
+// distance is the Levenshtein distance between a and b (by rune), capped at
+// limit: it returns limit when the distance is limit or more.
 func distance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d >= limit || -d >= limit {
@@ -126,5 +126,5 @@ func distance(a, b string, limit int) int {
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return min(prev[len(rb)], limit)
 }
