@@ -148,11 +148,9 @@ func CompareRows(expect []map[string]string, columns []string, rows [][]string) 
 			used[j] = true
 		}
 	}
-	if len(rows) > len(expect) {
-		for j, u := range used {
-			if !u {
-				problems = append(problems, fmt.Sprintf("unexpected result row %d: %s", j+1, formatRow(columns, rows[j])))
-			}
+	for j, u := range used {
+		if !u {
+			problems = append(problems, fmt.Sprintf("unexpected result row %d: %s", j+1, formatRow(columns, rows[j])))
 		}
 	}
 	if len(problems) == 0 {
