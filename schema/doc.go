@@ -5,8 +5,11 @@
 //
 // The data is plain Go literals, one file per group of tables
 // (defender_device.go, defender_email.go, defender_identity.go,
-// defender_tvm.go, defender_other.go, sentinel.go), each table carrying the URL
-// of the page that documents it.
+// defender_alert.go, defender_tvm.go, defender_other.go, sentinel_entra.go,
+// sentinel_hosts.go, sentinel_security.go, sentinel_workspace.go), each table
+// carrying the URL of the page that documents it. Never give a data file a
+// GOOS or GOARCH suffix (such as _windows.go): the go tool would silently
+// leave it out of other builds; TestRequiredTables catches that.
 //
 // Defender tables also carry the columns that Microsoft Sentinel adds when the
 // Defender XDR connector streams them into Log Analytics (TenantId, Type,
