@@ -17,9 +17,10 @@
 //     or JSON;
 //   - writes the ledger of suppressed events as JSON lines (LedgerWriter).
 //
-// Column types come through the small Schema interface and rule facts through
-// RuleInfo, so the package depends on neither the schema nor the rules
-// package. It must never import the KQL engine (kql/...), ingest, report,
-// internal/cli or cmd: the engine consumes the KQL text this package produces,
-// not the other way round.
+// Column types come through the small Schema interface (ProjectSchema adapts
+// the project's table registry, package schema, the only project package this
+// one imports) and rule facts through RuleInfo, so the package does not depend
+// on the rules package. It must never import the KQL engine (kql/...), rules,
+// ingest, report, internal/cli or cmd: the engine consumes the KQL text this
+// package produces, not the other way round.
 package exclusions

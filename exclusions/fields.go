@@ -40,44 +40,50 @@ type aliasGroup struct {
 // initiatingProcess describes the process that caused an event in the
 // tables of initiatingTables.
 var initiatingProcess = map[string]string{
-	"process.name":                   "InitiatingProcessFileName",
-	"process.executable":             "InitiatingProcessFolderPath",
-	"process.path":                   "InitiatingProcessFolderPath",
-	"process.command_line":           "InitiatingProcessCommandLine",
-	"command_line":                   "InitiatingProcessCommandLine",
-	"process.pid":                    "InitiatingProcessId",
-	"process.hash.sha1":              "InitiatingProcessSHA1",
-	"process.hash.sha256":            "InitiatingProcessSHA256",
-	"process.hash.md5":               "InitiatingProcessMD5",
-	"process.company":                "InitiatingProcessVersionInfoCompanyName",
-	"process.pe.company":             "InitiatingProcessVersionInfoCompanyName",
-	"process.product":                "InitiatingProcessVersionInfoProductName",
-	"process.pe.product":             "InitiatingProcessVersionInfoProductName",
-	"process.pe.original_file_name":  "InitiatingProcessVersionInfoOriginalFileName",
-	"process.pe.description":         "InitiatingProcessVersionInfoFileDescription",
-	"process.integrity_level":        "InitiatingProcessIntegrityLevel",
-	"process.parent.name":            "InitiatingProcessParentFileName",
-	"process.parent.pid":             "InitiatingProcessParentId",
-	"user":                           "InitiatingProcessAccountName",
-	"user.name":                      "InitiatingProcessAccountName",
-	"user.domain":                    "InitiatingProcessAccountDomain",
-	"user.sid":                       "InitiatingProcessAccountSid",
-	"user.id":                        "InitiatingProcessAccountSid",
-	"user.upn":                       "InitiatingProcessAccountUpn",
+	"process.name":                  "InitiatingProcessFileName",
+	"process.executable":            "InitiatingProcessFolderPath",
+	"process.path":                  "InitiatingProcessFolderPath",
+	"process.command_line":          "InitiatingProcessCommandLine",
+	"command_line":                  "InitiatingProcessCommandLine",
+	"process.pid":                   "InitiatingProcessId",
+	"process.hash.sha1":             "InitiatingProcessSHA1",
+	"process.hash.sha256":           "InitiatingProcessSHA256",
+	"process.hash.md5":              "InitiatingProcessMD5",
+	"process.company":               "InitiatingProcessVersionInfoCompanyName",
+	"process.pe.company":            "InitiatingProcessVersionInfoCompanyName",
+	"process.product":               "InitiatingProcessVersionInfoProductName",
+	"process.pe.product":            "InitiatingProcessVersionInfoProductName",
+	"process.pe.original_file_name": "InitiatingProcessVersionInfoOriginalFileName",
+	"process.pe.description":        "InitiatingProcessVersionInfoFileDescription",
+	"process.integrity_level":       "InitiatingProcessIntegrityLevel",
+	"process.parent.name":           "InitiatingProcessParentFileName",
+	"process.parent.pid":            "InitiatingProcessParentId",
+	"user":                          "InitiatingProcessAccountName",
+	"user.name":                     "InitiatingProcessAccountName",
+	"user.domain":                   "InitiatingProcessAccountDomain",
+	"user.sid":                      "InitiatingProcessAccountSid",
+	"user.id":                       "InitiatingProcessAccountSid",
+	"user.upn":                      "InitiatingProcessAccountUpn",
 }
 
 // aliasGroups is the alias table. No two groups map the same field for the
 // same table (checked by the tests), so the order of groups does not matter.
 var aliasGroups = []aliasGroup{
 	{tables: aliasTables, fields: map[string]string{
-		"host.name":    "DeviceName",
-		"device.name":  "DeviceName",
-		"host.id":      "DeviceId",
-		"device.id":    "DeviceId",
+		"host.name":   "DeviceName",
+		"device.name": "DeviceName",
+		"host.id":     "DeviceId",
+		"device.id":   "DeviceId",
+	}},
+	{tables: without(aliasTables, "DeviceFileCertificateInfo"), fields: map[string]string{
 		"action":       "ActionType",
 		"event.action": "ActionType",
 	}},
-	{tables: without(initiatingTables, "DeviceLogonEvents"), fields: initiatingProcess},
+	{tables: without(initiatingTables, "DeviceLogonEvents", "DeviceEvents"), fields: initiatingProcess},
+	// DeviceEvents has no InitiatingProcessIntegrityLevel.
+	{tables: []string{"DeviceEvents"}, fields: withUserAs(initiatingProcess, map[string]string{
+		"process.integrity_level": "",
+	})},
 	{tables: []string{"DeviceLogonEvents"}, fields: withUserAs(initiatingProcess, map[string]string{
 		"user":        "AccountName",
 		"user.name":   "AccountName",
@@ -163,10 +169,10 @@ var aliasGroups = []aliasGroup{
 	}},
 }
 
-func without(list []string, drop string) []string {
+func without(list []string, drop ...string) []string {
 	var out []string
 	for _, s := range list {
-		if s != drop {
+		if !contains(drop, s) {
 			out = append(out, s)
 		}
 	}

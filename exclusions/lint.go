@@ -487,7 +487,7 @@ func (c *checker) reportAmbiguous(root *Logical, leaves []Expr, ops []LogicalOp)
 		}
 		consequences = append(consequences, fmt.Sprintf("every event with %s, whatever the %s", strings.Join(gtext, " and "), nounList(missing)))
 	}
-	msg := "and and or are mixed without parentheses; it parses as " + parse
+	msg := "mixes and with or without parentheses; it parses as " + parse
 	if len(consequences) > 0 {
 		msg += ": it excludes " + strings.Join(consequences, ", and ")
 	}
@@ -707,7 +707,7 @@ func (c *checker) overBroad(d []literal, n int) {
 	case len(names) == 1 && kinds[weakNegation]:
 		why = "it excludes every event except the ones it names"
 	case len(names) == 1 && kinds[weakAccount]:
-		why = "every event of that account is excluded, whatever the process or destination, including an intruder's using the same account"
+		why = "every event of that account is excluded, whatever the process or destination, including an intruder's use of it"
 	case len(names) == 1 && kinds[weakBinary]:
 		why = "every event of that binary is excluded, whatever it runs or connects to, and intruders use it too"
 	case len(names) == 1 && kinds[weakPort]:

@@ -1,0 +1,72 @@
+package exclusions
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rmmhunt/rmmhunt/internal/testutil"
+)
+
+// fakeRule is a RuleInfo for tests.
+type fakeRule struct {
+	id, name, table string
+	requires        map[string]requirement
+}
+
+type requirement struct {
+	op     string
+	values []string
+}
+
+func (r fakeRule) ID() string    { return r.id }
+func (r fakeRule) Name() string  { return r.name }
+func (r fakeRule) Table() string { return r.table }
+func (r fakeRule) RequiredValues(col string) (string, []string, bool) {
+	q, ok := r.requires[col]
+	return q.op, q.values, ok
+}
+
+// seedRule describes the seed rule as the rules package would: its table and
+// the two has_any requirements of its where clause.
+var seedRule = fakeRule{
+	id:    "3a4d43d5-2326-467c-a22a-4f1f1f3e2890",
+	name:  "Remote Management and Monitoring tool - MSP360_CloudBerry - Network Connection",
+	table: "DeviceNetworkEvents",
+	requires: map[string]requirement{
+		"RemoteUrl": {"has_any", []string{"rm.mspbackups.com", "client.rmm.mspbackups.com",
+			"settings.services.mspbackups.com", "connect.ra.msp360.com", "foris.cloudberrylab.com"}},
+		"InitiatingProcessVersionInfoCompanyName": {"has_any", []string{"CloudBerry", "MSP360"}},
+	},
+}
+
+// fileSigRule is the companion MSP360 file-signature rule.
+var fileSigRule = fakeRule{
+	id:    "710d6c5f-1a42-4056-aa0c-104aab8ca790",
+	name:  "Remote Management and Monitoring tool - MSP360_CloudBerry - File Signature",
+	table: "DeviceFileCertificateInfo",
+	requires: map[string]requirement{
+		"Signer": {"has_any", []string{"MSPBytes", "Trichilia Consultants"}},
+	},
+}
+
+// testNow is the fixed clock of the tests: before the examples expire.
+var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// examplePath returns the path of a file under examples/exclusions,
+// relative to this package as the golden files and the docs show it.
+func examplePath(name string) string {
+	return filepath.Join("..", "examples", "exclusions", name)
+}
+
+// loadExample loads an example file, failing the test on load errors.
+func loadExample(t *testing.T, name string) *Set {
+	t.Helper()
+	s, err := Load(examplePath(name))
+	if err != nil {
+		t.Fatalf("loading %s: %v", name, err)
+	}
+	return s
+}
+
+var _ = testutil.RepoRoot
