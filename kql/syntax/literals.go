@@ -410,3 +410,8 @@ func parseSignedInt(s string) (int64, error) {
 	}
 	return int64(u), nil
 }
+
+// timeFromUnix renders Unix seconds as YYYY-MM-DDTHH:MM:SS (UTC).
+func timeFromUnix(secs int64) string {
+	return time.Unix(secs, 0).UTC().Format("2006-01-02T15:04:05")
+}
