@@ -1,6 +1,7 @@
 package exclusions
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -53,20 +54,22 @@ var fileSigRule = fakeRule{
 // testNow is the fixed clock of the tests: before the examples expire.
 var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// examplePath returns the path of a file under examples/exclusions,
-// relative to this package as the golden files and the docs show it.
-func examplePath(name string) string {
-	return filepath.Join("..", "examples", "exclusions", name)
-}
-
-// loadExample loads an example file, failing the test on load errors.
+// loadExample loads an example file, failing the test on load errors. The
+// file is named as from the repository root, as a user running rmmhunt there
+// would see it.
 func loadExample(t *testing.T, name string) *Set {
 	t.Helper()
-	s, err := Load(examplePath(name))
+	data, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "examples", "exclusions", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("examples/exclusions/"+name, data)
 	if err != nil {
 		t.Fatalf("loading %s: %v", name, err)
 	}
+	s, err := NewSet(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
-
-var _ = testutil.RepoRoot
