@@ -1,0 +1,234 @@
+package engine
+
+import (
+	"strings"
+
+	"github.com/rmmhunt/rmmhunt/kql/funcs"
+	"github.com/rmmhunt/rmmhunt/kql/syntax"
+	"github.com/rmmhunt/rmmhunt/kql/types"
+)
+
+type aggSpec struct {
+	agg      *funcs.Aggregate
+	args     []*expr
+	newState func() funcs.AggState
+	nOut     int
+}
+
+type summarizeNode struct {
+	in   node
+	keys []*expr
+	aggs []aggSpec
+	cols []types.Column
+}
+
+func (s *summarizeNode) schema() []types.Column { return s.cols }
+
+type group struct {
+	key    types.Row
+	states []funcs.AggState
+}
+
+func (s *summarizeNode) run(rc *runCtx, emit func([]types.Row) error) error {
+	groups := map[string]*group{}
+	var order []*group
+	var kb strings.Builder
+	keyVals := make(types.Row, len(s.keys))
+	err := s.in.run(rc, func(rows []types.Row) error {
+		for _, r := range rows {
+			kb.Reset()
+			for i, k := range s.keys {
+				v := k.eval(r)
+				keyVals[i] = v
+				kb.WriteString(funcs.KeyString(v))
+				kb.WriteByte(0)
+			}
+			g := groups[kb.String()]
+			if g == nil {
+				g = &group{key: append(types.Row(nil), keyVals...), states: make([]funcs.AggState, len(s.aggs))}
+				for i, a := range s.aggs {
+					g.states[i] = a.newState()
+				}
+				groups[kb.String()] = g
+				order = append(order, g)
+			}
+			for i, a := range s.aggs {
+				args := make([]types.Value, len(a.args))
+				for j, e := range a.args {
+					args[j] = e.eval(r)
+				}
+				g.states[i].Add(args)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(s.keys) == 0 && len(order) == 0 {
+		g := &group{states: make([]funcs.AggState, len(s.aggs))}
+		for i, a := range s.aggs {
+			g.states[i] = a.newState()
+		}
+		order = append(order, g)
+	}
+	out := make([]types.Row, 0, len(order))
+	for _, g := range order {
+		row := make(types.Row, 0, len(s.cols))
+		row = append(row, g.key...)
+		for _, st := range g.states {
+			row = append(row, st.Result()...)
+		}
+		out = append(out, row)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return emit(out)
+}
+
+func (c *compiler) summarize(in node, o *syntax.SummarizeOp) node {
+	s := c.scopeOf(in)
+	n := &summarizeNode{in: in}
+	taken := map[string]bool{}
+	// by keys first
+	for _, b := range o.By {
+		name := ""
+		val := b
+		if ne, ok := b.(*syntax.NamedExpr); ok {
+			name = ne.Names[0].Name
+			val = ne.Value
+		}
+		e := c.scalar(val, s)
+		if e.t == types.Dynamic {
+			c.errorf(b, "summarize cannot group by a dynamic value; convert it with tostring() first")
+		}
+		if name == "" {
+			name = e.name
+			if name == "" {
+				name = columnN(taken)
+			}
+			name = uniqueName(taken, name)
+		} else if taken[name] {
+			c.errorf(b, "the column %s is declared twice", name)
+		}
+		taken[name] = true
+		n.keys = append(n.keys, e)
+		n.cols = append(n.cols, types.Column{Name: name, Type: e.t})
+	}
+	for _, a := range o.Aggs {
+		var names []string
+		val := a
+		if ne, ok := a.(*syntax.NamedExpr); ok {
+			for _, id := range ne.Names {
+				names = append(names, id.Name)
+			}
+			val = ne.Value
+		}
+		call, ok := val.(*syntax.CallExpr)
+		if !ok {
+			c.unsupported(val, "expressions over aggregates in summarize (aggregate in one summarize, compute with extend after it)")
+		}
+		fname := call.Name()
+		agg, ok := funcs.LookupAggregate(fname)
+		if !ok {
+			if _, isScalar := funcs.LookupScalar(fname); isScalar {
+				c.unsupported(call, "scalar expressions over aggregates in summarize ("+fname+"(...)); use extend after summarize")
+			}
+			c.errAt(call.Fun, "", "not supported: aggregate function %s()", fname)
+		}
+		if len(call.Args) < agg.MinArgs || len(call.Args) > agg.MaxArgs {
+			c.errorf(call, "%s() takes %s arguments, got %d", fname, argRange(agg.MinArgs, agg.MaxArgs), len(call.Args))
+		}
+		var args []*expr
+		var fargs []funcs.Arg
+		star := false
+		for i, ae := range call.Args {
+			if _, isStar := ae.(*syntax.StarExpr); isStar && (fname == "arg_max" || fname == "arg_min" || fname == "take_any" || fname == "argmax" || fname == "argmin" || fname == "any") {
+				star = true
+				// every input column except the by keys (and the first arg)
+				for j := range s.cols {
+					if isKeyCol(n.keys, j) || (i > 0 && len(args) > 0 && args[0].col == j) {
+						continue
+					}
+					e := c.colRef(j, s, ae)
+					args = append(args, e)
+					fargs = append(fargs, funcs.Arg{Type: e.t})
+				}
+				continue
+			}
+			e := c.scalar(ae, s)
+			args = append(args, e)
+			fargs = append(fargs, funcs.Arg{Type: e.t, Const: e.c})
+		}
+		_ = star
+		rts, newState, err := agg.Compile(fargs)
+		if err != nil {
+			c.errorf(call, "%s(): %s", fname, trimFuncPrefix(fname, err.Error()))
+		}
+		outNames := aggNames(agg, fname, args, call, len(rts))
+		if len(names) > 0 {
+			if len(names) != len(rts) && !(len(names) < len(rts)) {
+				c.errorf(a, "%s() produces %d columns but %d names were given", fname, len(rts), len(names))
+			}
+			copy(outNames, names)
+		}
+		for i, t := range rts {
+			nm := outNames[i]
+			if nm == "" {
+				nm = columnN(taken)
+			}
+			nm = uniqueName(taken, nm)
+			taken[nm] = true
+			n.cols = append(n.cols, types.Column{Name: nm, Type: t})
+		}
+		n.aggs = append(n.aggs, aggSpec{agg: agg, args: args, newState: newState, nOut: len(rts)})
+	}
+	return n
+}
+
+func isKeyCol(keys []*expr, j int) bool {
+	for _, k := range keys {
+		if k.col == j {
+			return true
+		}
+	}
+	return false
+}
+
+// aggNames returns the default result names of an aggregate call.
+func aggNames(agg *funcs.Aggregate, fname string, args []*expr, call *syntax.CallExpr, n int) []string {
+	out := make([]string, n)
+	argName := func(i int) string {
+		if i < len(args) {
+			return args[i].name
+		}
+		return ""
+	}
+	switch fname {
+	case "arg_max", "arg_min", "argmax", "argmin", "take_any", "any":
+		for i := range out {
+			out[i] = argName(i)
+		}
+		return out
+	case "percentile", "percentiles":
+		for i := range out {
+			p := ""
+			if i+1 < len(call.Args) {
+				if l, ok := call.Args[i+1].(*syntax.Literal); ok {
+					p = strings.ReplaceAll(l.Raw, ".", "_")
+				}
+			}
+			out[i] = "percentile_" + argName(0) + "_" + p
+		}
+		return out
+	case "count":
+		out[0] = "count_"
+		return out
+	}
+	if agg.Prefix == "" {
+		return out
+	}
+	out[0] = agg.Prefix + "_" + argName(0)
+	return out
+}
