@@ -391,6 +391,7 @@ func (lx *lexer) scanNumber(start int) Token {
 	v, err := strconv.ParseInt(t.Text, 10, 64)
 	if err != nil {
 		lx.errorf(start, "write it as a real literal (add .0)", "long literal %s is out of range", t.Text)
+		v = 0
 	}
 	t.Int = v
 	return t
