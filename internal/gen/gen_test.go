@@ -409,7 +409,9 @@ func TestOptionErrors(t *testing.T) {
 		{"shares sum", func(o *Options) { o.RMMShare, o.NearMissShare = 0.7, 0.7 }, "must not exceed"},
 		{"no tools", func(o *Options) { o.Tools = []ToolProfile{} }, "Tools is empty"},
 		{"tool without domains", func(o *Options) { o.Tools = []ToolProfile{{Name: "x", Binary: "x.exe"}} }, "no Domains"},
-		{"bad port", func(o *Options) { o.Tools = []ToolProfile{{Name: "x", Binary: "x.exe", Domains: []string{"x.com"}, Ports: []int{70000}}} }, "port 70000"},
+		{"bad port", func(o *Options) {
+			o.Tools = []ToolProfile{{Name: "x", Binary: "x.exe", Domains: []string{"x.com"}, Ports: []int{70000}}}
+		}, "port 70000"},
 		{"devices", func(o *Options) { o.Devices = -3 }, "Devices"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
