@@ -98,6 +98,8 @@ func TestLoadBytes(t *testing.T) {
 					t.Errorf("names %v", names)
 				}
 			}},
+		{name: "markdown ids stay unique", file: "a.md", src: "## A\n```kql\nT\n```\n## A\n```kql\nT\n```\n## A 2\n```kql\nT\n```\n",
+			ids: []string{"a#a", "a#a-2", "a#a-2-2"}},
 		{name: "markdown indented fence", file: "a.md", src: "- item\n\n   ```\n   let x = 1;\n   T\n   ```\n", ids: []string{"a#query"}, query: "let x = 1;\nT\n", qline: 4, qind: 3},
 		{name: "markdown blank", file: "a.md", src: "# X\r\n-- Intentionally blank", diags: []string{"2:0 warning no-query"}},
 		{name: "markdown prose block", file: "a.md", src: "### P\n```\nToo broad for use\n```\n", diags: []string{"2:1 warning not-kql-block", "0:0 warning no-query"}},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 var (
@@ -128,10 +129,10 @@ func parseMarkdown(file, text string) ([]*Rule, Diagnostics) {
 			slug = "query"
 		}
 		id := base + "#" + slug
-		ids[id]++
-		if ids[id] > 1 {
-			id = fmt.Sprintf("%s-%d", id, ids[id])
+		for n := 2; ids[id] > 0; n++ {
+			id = fmt.Sprintf("%s#%s-%d", base, slug, n)
 		}
+		ids[id]++
 		name := base
 		if b.heading != "" {
 			name += " - " + b.heading
@@ -172,7 +173,7 @@ func slugify(s string) string {
 	var b strings.Builder
 	dash := false
 	for _, c := range strings.ToLower(s) {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c > 127 {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
 			}

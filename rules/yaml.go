@@ -500,7 +500,12 @@ func (b *ruleBuilder) setQuery() {
 		if v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
 			r.QueryIndent++
 		}
-		r.exact = v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 && !strings.Contains(v.Value, "\n")
+		// A plain scalar maps exactly when it is the text on its own line.
+		r.exact = false
+		if v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 && v.Line >= 1 && v.Line <= len(b.lines) {
+			l := b.lines[v.Line-1]
+			r.exact = v.Column-1 <= len(l) && strings.HasPrefix(l[v.Column-1:], v.Value)
+		}
 	}
 }
 
