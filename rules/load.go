@@ -112,6 +112,7 @@ func normaliseText(data []byte) string {
 // LoadBytes loads the rules held by data as if it were the file name: the
 // extension chooses the format (.yaml/.yml Sentinel YAML, .md Markdown fenced
 // blocks, .kql/.csl/.txt one whole-file query). Use it for stdin and tests.
+// The diagnostics come in line order.
 func LoadBytes(name string, data []byte) ([]*Rule, Diagnostics) {
 	var ds Diagnostics
 	if !utf8.Valid(data) {
@@ -119,19 +120,21 @@ func LoadBytes(name string, data []byte) ([]*Rule, Diagnostics) {
 		return nil, ds
 	}
 	text := normaliseText(data)
+	var rules []*Rule
 	switch fileKind(name) {
 	case fileYAML:
-		return parseYAML(name, text)
+		rules, ds = parseYAML(name, text)
 	case fileMarkdown:
-		return parseMarkdown(name, text)
+		rules, ds = parseMarkdown(name, text)
 	case fileKQL, fileText:
-		return parseWholeFile(name, text)
+		rules, ds = parseWholeFile(name, text)
 	case fileTests:
 		ds.add(name, 0, 0, SeverityError, CodeFileType, "rule tests are found beside their rules (FindTests)", "a .tests.yaml file holds rule tests, not rules")
 	default:
 		ds.add(name, 0, 0, SeverityError, CodeFileType, "rule files end in .yaml, .yml, .md, .kql, .csl or .txt", "not a rule file: unknown extension %q", path.Ext(name))
 	}
-	return nil, ds
+	ds.Sort()
+	return rules, ds
 }
 
 // LoadFile loads the rules of one file. Every problem is a diagnostic; a file

@@ -9,41 +9,41 @@ package rules
 type Rule struct {
 	// ID is the rule's id: the YAML "id" key, or for Markdown and plain KQL
 	// files an id made from the file name (and the heading of the block).
-	ID string
+	ID string `json:"id"`
 	// Name is the human-readable name ("name" key, or file name and heading).
-	Name string
+	Name string `json:"name"`
 	// Description is the "description" key.
-	Description string
+	Description string `json:"description,omitempty"`
 	// Severity is the "severity" key (Informational, Low, Medium, High), as written.
-	Severity string
+	Severity string `json:"severity,omitempty"`
 	// Tactics are the MITRE ATT&CK tactics ("tactics": one string or a list).
-	Tactics []string
+	Tactics []string `json:"tactics,omitempty"`
 	// Techniques are the MITRE ATT&CK techniques ("relevantTechniques": one string or a list).
-	Techniques []string
+	Techniques []string `json:"techniques,omitempty"`
 	// Tool is the RMM tool the rule hunts ("tool" key), when known.
-	Tool string
+	Tool string `json:"tool,omitempty"`
 	// Kind is the Sentinel rule kind: the "kind" key (Scheduled, NRT, …) of an
 	// analytics rule, or "Hunting" for hunting queries, which have none.
-	Kind string
+	Kind string `json:"kind"`
 	// Query is the KQL text.
-	Query string
+	Query string `json:"query"`
 	// File is the path of the file the rule came from, as it was given to the
 	// loader (embedded rules: "builtin/…").
-	File string
+	File string `json:"file"`
 	// QueryLine is the 1-based line of File that holds line 1 of Query.
-	QueryLine int
+	QueryLine int `json:"queryLine"`
 	// QueryIndent is the number of columns stripped from each query line
 	// (the block scalar's indentation); column c of a query line is column
 	// c+QueryIndent of the file line.
-	QueryIndent int
+	QueryIndent int `json:"queryIndent"`
 	// EntityMappings are the Sentinel "entityMappings" of an analytics rule.
-	EntityMappings []EntityMapping
+	EntityMappings []EntityMapping `json:"entityMappings,omitempty"`
 	// DataTypes are the tables named by requiredDataConnectors[].dataTypes, in
 	// order, without duplicates.
-	DataTypes []string
+	DataTypes []string `json:"dataTypes,omitempty"`
 	// Extra holds every other top-level key of a YAML rule, decoded as YAML
 	// gives it (string, int, float64, bool, nil, []any, map[string]any).
-	Extra map[string]any
+	Extra map[string]any `json:"extra,omitempty"`
 
 	idLine int  // line of the id key (or of the query) for diagnostics
 	exact  bool // every query line maps to the file by QueryLine/QueryIndent
