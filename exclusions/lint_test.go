@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -298,5 +299,54 @@ func TestDocsShowLintOutput(t *testing.T) {
 	testutil.Golden(t, "testdata/fields-DeviceNetworkEvents.txt", fields.Bytes())
 	if !bytes.Contains(doc, fields.Bytes()) {
 		t.Errorf("docs/exclusions.md does not show the current alias table of DeviceNetworkEvents (testdata/fields-DeviceNetworkEvents.txt)")
+	}
+}
+
+// aliasMatrix renders the alias table as the Markdown table the docs show:
+// one row per field, one column per table.
+func aliasMatrix() string {
+	fields := map[string]map[string]string{}
+	var names []string
+	for _, fa := range FieldAliases("") {
+		if fields[fa.Field] == nil {
+			fields[fa.Field] = map[string]string{}
+			names = append(names, fa.Field)
+		}
+		fields[fa.Field][fa.Table] = fa.Column
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("| field |")
+	for _, t := range AliasTables() {
+		b.WriteString(" " + t + " |")
+	}
+	b.WriteString("\n|---|")
+	for range AliasTables() {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, f := range names {
+		b.WriteString("| `" + f + "` |")
+		for _, t := range AliasTables() {
+			if c := fields[f][t]; c != "" {
+				b.WriteString(" " + c + " |")
+			} else {
+				b.WriteString(" |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestDocsShowAliasTable(t *testing.T) {
+	m := aliasMatrix()
+	testutil.Golden(t, "testdata/alias-matrix.md", []byte(m))
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "exclusions.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), m) {
+		t.Errorf("docs/exclusions.md does not show the current alias table (testdata/alias-matrix.md)")
 	}
 }
