@@ -401,7 +401,7 @@ type BadOp struct {
 }
 
 // OpName implementations.
-func (*WhereOp) OpName() string          { return "where" }
+func (o *WhereOp) OpName() string        { return o.Kw }
 func (*ExtendOp) OpName() string         { return "extend" }
 func (*ProjectOp) OpName() string        { return "project" }
 func (*ProjectAwayOp) OpName() string    { return "project-away" }

@@ -184,13 +184,18 @@ func (lx *lexer) next() Token {
 			return lx.tok(TokOp, start)
 		}
 	}
+	if c == '/' && lx.peekByte(1) == '*' {
+		lx.i += 2
+		lx.errorf(start, "comment with // to the end of the line", "KQL has no /* */ block comments")
+		return lx.tok(TokIllegal, start)
+	}
 	for _, op := range opSpellings {
 		if strings.HasPrefix(lx.src[lx.i:], op) {
 			lx.i += len(op)
 			return lx.tok(TokOp, start)
 		}
 	}
-	if strings.IndexByte("()[]{},;|.:=<>+-*/%?@", c) >= 0 {
+	if strings.IndexByte("()[]{},;|.:=<>+-*/%?@!", c) >= 0 {
 		lx.i++
 		return lx.tok(TokOp, start)
 	}

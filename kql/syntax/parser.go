@@ -140,13 +140,24 @@ func (p *parser) warnf(pos Pos, hint, format string, args ...any) {
 	p.warns = append(p.warns, e)
 }
 
-// expectOp consumes the operator s or reports an error; it returns the
-// position of the token (or of the current token when missing).
+// missingPos is where to report that something is missing before the
+// current token: at the token itself, or right after the previous token when
+// the current one is the end of the text, a pipe or a semicolon (like the
+// official parser, which places missing nodes after the previous token).
+func (p *parser) missingPos() Pos {
+	t := p.cur()
+	if (t.Kind == TokEOF || t.isOp("|") || t.isOp(";")) && p.p > 0 {
+		return p.prevEnd()
+	}
+	return t.Pos
+}
+
+// expectOp consumes the operator s or reports an error.
 func (p *parser) expectOp(s string) bool {
 	if p.acceptOp(s) {
 		return true
 	}
-	p.errorf(p.cur().Pos, "", "expected '%s' but found %s", s, p.cur())
+	p.errorf(p.missingPos(), "", "expected '%s' but found %s", s, p.cur())
 	return false
 }
 
@@ -154,7 +165,7 @@ func (p *parser) expectKw(s string) bool {
 	if p.acceptKw(s) {
 		return true
 	}
-	p.errorf(p.cur().Pos, "", "expected '%s' but found %s", s, p.cur())
+	p.errorf(p.missingPos(), "", "expected '%s' but found %s", s, p.cur())
 	return false
 }
 
@@ -688,6 +699,11 @@ func (p *parser) parseStringOp() Expr {
 	x := p.parseUnary()
 	op, n := p.stringOp()
 	if n == 0 {
+		if t := p.cur(); t.isOp("!") && p.peek(1).Kind == TokIdent && p.peek(1).Pos == t.End {
+			w := p.peek(1).Text
+			p.errorf(t.Pos, "write not(x "+w+" ...)", "there is no '!%s' operator", w)
+			p.advance()
+		}
 		return x
 	}
 	t := p.cur()
@@ -855,10 +871,8 @@ func (p *parser) parsePrimary() Expr {
 	hint := ""
 	if t.isOp("!") {
 		hint = "KQL has no '!' prefix; use not(expr)"
-	} else if t.isOp("/") && p.peek(1).isOp("*") {
-		hint = "KQL has no /* */ comments; use //"
 	}
-	p.errorf(t.Pos, hint, "expected an expression but found %s", t)
+	p.errorf(p.missingPos(), hint, "expected an expression but found %s", t)
 	if !p.atEndOfOperator() && !t.isOp(",") {
 		p.advance()
 	}
