@@ -13,7 +13,8 @@ import (
 )
 
 // sentinelKeys are the top-level keys of Sentinel hunting queries and
-// analytics rules (plus this project's "tool"). Keys outside this list still
+// analytics rules (plus this project's own "tool" and "rmmKind", which the
+// catalog-generated rules carry and which land in Rule.Tool and Rule.Extra). Keys outside this list still
 // load (into Rule.Extra) but are reported, as a warning when they look like a
 // misspelling of one of these.
 var sentinelKeys = []string{
@@ -22,7 +23,7 @@ var sentinelKeys = []string{
 	"subTechniques", "query", "entityMappings", "customDetails", "alertDetailsOverride",
 	"eventGroupingSettings", "incidentConfiguration", "suppressionDuration",
 	"suppressionEnabled", "version", "kind", "tags", "metadata", "status",
-	"sentinelEntitiesMappings", "templateVersion", "enabled", "displayName", "tool",
+	"sentinelEntitiesMappings", "templateVersion", "enabled", "displayName", "tool", "rmmKind",
 }
 
 // yamlLineRE finds the line number in a yaml.v3 error message.
