@@ -250,14 +250,14 @@ func (l *Linter) lintOne(e *Exclusion, now time.Time) []Finding {
 		return out
 	}
 
-	c := &checker{l: l, e: e, tables: tables, add: add}
+	c := &checker{l: l, e: e, rules: rules, tables: tables, add: add}
 	c.precedence(e.When, true)
 	c.fields(e.When)
 	disjuncts, ok := dnf(e.When, false)
 	if ok {
 		for _, d := range disjuncts {
 			c.overBroad(d, len(disjuncts))
-			for _, r := range rules {
+			for _, r := range c.rules {
 				c.neverApplies(r, d, len(disjuncts))
 			}
 		}
@@ -304,7 +304,8 @@ func plural(n int, word string) string {
 type checker struct {
 	l      *Linter
 	e      *Exclusion
-	tables []string
+	rules  []RuleInfo // the given rules the exclusion applies to
+	tables []string   // the tables its fields are checked against
 	add    func(pos Pos, code, format string, args ...any)
 }
 
@@ -348,7 +349,7 @@ func (c *checker) fields(e Expr) {
 			return // a field of other tables only: never-applies reports it per rule
 		}
 		where := "any table with aliases"
-		if !c.defaultTables() {
+		if len(c.rules) > 0 {
 			where = strings.Join(c.tables, ", ") + " or any table with aliases"
 		}
 		hint := ""
@@ -357,13 +358,6 @@ func (c *checker) fields(e Expr) {
 		}
 		c.add(pos, CodeUnknownField, "unknown field %s: not an alias or a column of %s%s (rmmhunt exclusions fields lists them)", cmp.Field.Name, where, hint)
 	})
-}
-
-// defaultTables reports whether the checked tables are the fallback list
-// rather than the tables of the exclusion's rules.
-func (c *checker) defaultTables() bool {
-	rules, _ := c.l.rulesOf(c.e)
-	return len(rules) == 0
 }
 
 func walkComparisons(e Expr, f func(*Comparison)) {
@@ -455,30 +449,49 @@ func (c *checker) reportAmbiguous(root *Logical, leaves []Expr, ops []LogicalOp)
 	}
 	groups = append(groups, cur)
 
-	var consequences []string
+	// For each disjunct, the fields the and-groups among the others constrain
+	// but it does not: what it excludes "whatever" they are.
+	groupFields := make([][]string, len(groups))
+	inMulti := map[string]int{} // field → number of and-groups naming it
+	var order []string          // fields of and-groups, first appearance first
 	for gi, g := range groups {
-		mine := map[string]bool{}
+		seen := map[string]bool{}
 		for _, x := range g {
 			for _, f := range fieldNames(x) {
-				mine[f] = true
-			}
-		}
-		var missing []string
-		seen := map[string]bool{}
-		for gj, h := range groups {
-			if gj == gi || len(h) < 2 {
-				continue
-			}
-			for _, x := range h {
-				for _, f := range fieldNames(x) {
-					if !mine[f] && !seen[f] {
-						seen[f] = true
-						missing = append(missing, f)
-					}
+				if !seen[f] {
+					seen[f] = true
+					groupFields[gi] = append(groupFields[gi], f)
 				}
 			}
 		}
+		if len(g) > 1 {
+			for _, f := range groupFields[gi] {
+				if inMulti[f] == 0 {
+					order = append(order, f)
+				}
+				inMulti[f]++
+			}
+		}
+	}
+	const maxConsequences = 3
+	var consequences []string
+	more := 0
+	for gi, g := range groups {
+		mine := map[string]bool{}
+		for _, f := range groupFields[gi] {
+			mine[f] = true
+		}
+		var missing []string
+		for _, f := range order {
+			if !mine[f] {
+				missing = append(missing, f)
+			}
+		}
 		if len(missing) == 0 {
+			continue
+		}
+		if len(consequences) == maxConsequences {
+			more++
 			continue
 		}
 		var gtext []string
@@ -486,6 +499,9 @@ func (c *checker) reportAmbiguous(root *Logical, leaves []Expr, ops []LogicalOp)
 			gtext = append(gtext, operandText(x))
 		}
 		consequences = append(consequences, fmt.Sprintf("every event with %s, whatever the %s", strings.Join(gtext, " and "), nounList(missing)))
+	}
+	if more > 0 {
+		consequences = append(consequences, fmt.Sprintf("%d more such groups", more))
 	}
 	msg := "mixes and with or without parentheses; it parses as " + parse
 	if len(consequences) > 0 {

@@ -164,19 +164,32 @@ func simplify(n *kNode) *kNode {
 
 // String prints the tree: every and/or in parentheses, not as not(…).
 func (n *kNode) String() string {
+	var b strings.Builder
+	n.write(&b)
+	return b.String()
+}
+
+func (n *kNode) write(b *strings.Builder) {
 	switch n.kind {
 	case kAtom:
-		return n.text
+		b.WriteString(n.text)
 	case kConst:
-		return strconv.FormatBool(n.val)
+		b.WriteString(strconv.FormatBool(n.val))
 	case kNot:
-		return "not(" + n.kids[0].String() + ")"
-	case kAnd:
-		return "(" + n.kids[0].String() + " and " + n.kids[1].String() + ")"
-	case kOr:
-		return "(" + n.kids[0].String() + " or " + n.kids[1].String() + ")"
+		b.WriteString("not(")
+		n.kids[0].write(b)
+		b.WriteString(")")
+	case kAnd, kOr:
+		op := " and "
+		if n.kind == kOr {
+			op = " or "
+		}
+		b.WriteString("(")
+		n.kids[0].write(b)
+		b.WriteString(op)
+		n.kids[1].write(b)
+		b.WriteString(")")
 	}
-	return ""
 }
 
 // comparisonKQL writes one comparison in KQL, or says why it cannot be.

@@ -2,6 +2,8 @@ package exclusions
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +17,7 @@ func TestSeedScenarioKQL(t *testing.T) {
 		// A or B
 		"msp360-seed-scheduled-backup": `(InitiatingProcessFileName =~ "MSP360Backup.exe" or InitiatingProcessFileName =~ "CloudBerryBackup.exe")`,
 		// A or B, B comparing an IP column with a host name (kept as written: it is valid KQL that is never true)
-		"msp360-seed-cloudberry-sync": `(InitiatingProcessFileName =~ "CloudBerrySync.exe" or RemoteIP =~ "cloudberry.com")`,
+		"msp360-seed-cloudberry-sync":  `(InitiatingProcessFileName =~ "CloudBerrySync.exe" or RemoteIP =~ "cloudberry.com")`,
 		"msp360-seed-admin-monitoring": `(InitiatingProcessAccountName =~ "ITAdminUser" or InitiatingProcessFileName =~ "MSP360Monitor.exe")`,
 		// (A and B) or C
 		"msp360-seed-network-discovery": `((InitiatingProcessFileName =~ "CloudBerryAgent.exe" and RemotePort == 445) or RemotePort == 139)`,
@@ -39,6 +41,16 @@ func TestSeedScenarioKQL(t *testing.T) {
 		}
 		if len(c.Dropped) != 0 || c.Never {
 			t.Errorf("%s: dropped %v, never %v", e.ID, c.Dropped, c.Never)
+		}
+	}
+	// docs/exclusions.md shows these translations.
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "exclusions.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, kql := range want {
+		if !strings.Contains(string(doc), "`"+id+"` | `"+kql+"` |") {
+			t.Errorf("docs/exclusions.md does not show the translation of %s", id)
 		}
 	}
 	// Scenario 4's shape, independent of spelling: an or whose left side is the and.
@@ -140,7 +152,7 @@ func TestKQLQuote(t *testing.T) {
 func TestCompilePerTable(t *testing.T) {
 	tests := []struct {
 		table, when, want string
-		dropped          []string
+		dropped           []string
 	}{
 		{"DeviceNetworkEvents", `process.name == "cbb.exe" and user == "svc"`, `(InitiatingProcessFileName =~ "cbb.exe" and InitiatingProcessAccountName =~ "svc")`, nil},
 		{"DeviceProcessEvents", `process.name == "cbb.exe" and user == "svc"`, `(FileName =~ "cbb.exe" and AccountName =~ "svc")`, nil},
