@@ -1,0 +1,283 @@
+package ingest
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/rmmhunt/rmmhunt/kql/types"
+)
+
+// worker decodes units. Each worker goroutine has its own.
+type worker struct {
+	st       *scanState
+	in       *input
+	x        *expander
+	builders map[string]*builder
+	file     string
+}
+
+func (st *scanState) newWorker(in *input) *worker {
+	return &worker{st: st, in: in, file: in.name,
+		x:        &expander{kind: in.kind, table: in.table, router: newRouter()},
+		builders: map[string]*builder{}}
+}
+
+// builder returns the row builder of a table: the scanned table's typed
+// columns, or every column with CheckAll; nil when the table's records are
+// only counted.
+func (w *worker) builder(table string) *builder {
+	if b, ok := w.builders[table]; ok {
+		return b
+	}
+	var b *builder
+	st := w.st
+	if st.ty != nil && table == st.ty.tab.Name {
+		b = newBuilder(st.ty, st.want)
+	} else if st.set.opts.CheckAll {
+		if ty, ok := typerFor(table); ok {
+			b = newBuilder(ty, nil)
+		}
+	}
+	w.builders[table] = b
+	return b
+}
+
+func (w *worker) process(u *unit) *result {
+	r := &result{u: u}
+	if u.data != nil {
+		w.lines(u, r)
+		return r
+	}
+	for i := range u.recs {
+		w.raw(&u.recs[i], r)
+	}
+	return r
+}
+
+// lines decodes a chunk of complete lines.
+func (w *worker) lines(u *unit, r *result) {
+	data := u.data
+	line := u.firstLine
+	var hits []bool
+	if w.st.pf != nil && !w.in.serial {
+		hits = w.st.pf.lineHits(data)
+	}
+	n := 0
+	for len(data) > 0 {
+		var l []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			l, data = data, nil
+		}
+		cur := line
+		line++
+		idx := n
+		n++
+		t := trimSpace(l)
+		if len(t) == 0 {
+			if data != nil || len(l) > 0 {
+				r.delta.blank++
+			}
+			continue
+		}
+		r.delta.records++
+		if hits != nil && !hits[idx] {
+			r.delta.skipped++
+			continue
+		}
+		w.decodeText(t, cur, false, r)
+	}
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// decodeText decodes the JSON text of one record (or array of records).
+func (w *worker) decodeText(t []byte, line int, allowArray bool, r *result) {
+	if !utf8.Valid(t) {
+		bad := 0
+		for bad < len(t) {
+			rn, size := utf8.DecodeRune(t[bad:])
+			if rn == utf8.RuneError && size <= 1 {
+				break
+			}
+			bad += size
+		}
+		w.rejectRaw(line, "invalid UTF-8 at byte "+itoa(bad+1), t, r)
+		return
+	}
+	v, err := types.ParseJSONBytes(t)
+	if err != nil {
+		w.rejectRaw(line, jsonReason(err, t), t, r)
+		return
+	}
+	w.x.out = w.x.out[:0]
+	w.x.value(v, line, allowArray)
+	w.items(w.x.out, t, r)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// jsonReason explains why text is not JSON.
+func jsonReason(err error, t []byte) string {
+	if bytes.IndexByte(t, 0) >= 0 {
+		return "NUL byte in record: " + err.Error()
+	}
+	msg := err.Error()
+	if msg == "unexpected EOF" {
+		return "truncated JSON (unexpected end of record)"
+	}
+	return "invalid JSON: " + msg
+}
+
+func (w *worker) rejectRaw(line int, reason string, raw []byte, r *result) {
+	w.addRej(Rejection{File: w.file, Line: line, Reason: reason, Raw: rawText(raw)}, r)
+}
+
+func (w *worker) addRej(rej Rejection, r *result) {
+	r.outs = append(r.outs, out{rej: &rej})
+}
+
+func rawText(b []byte) string {
+	if len(b) > 4096 {
+		b = b[:4096]
+	}
+	return string(b)
+}
+
+// raw decodes one pre-split record.
+func (w *worker) raw(rr *rawRec, r *result) {
+	switch {
+	case rr.it != nil:
+		w.items([]item{*rr.it}, nil, r)
+	case rr.text != nil:
+		r.delta.records++
+		w.decodeText(rr.text, rr.line, rr.arr, r)
+	case rr.val != nil:
+		r.delta.records++
+		w.x.out = w.x.out[:0]
+		w.x.value(rr.val, rr.line, rr.arr)
+		w.items(w.x.out, nil, r)
+	case rr.rec != nil:
+		r.delta.records++
+		w.x.out = w.x.out[:0]
+		w.x.flatRecord(rr.rec, rr.line)
+		w.items(w.x.out, nil, r)
+	case rr.xml != nil:
+		r.delta.records++
+		ev, err := parseXMLEvent(rr.xml)
+		if err != nil {
+			w.rejectRaw(rr.line, err.Error(), rr.xml, r)
+			return
+		}
+		ev.line = rr.line
+		r.outs = append(r.outs, out{sys: ev})
+	case rr.ev != nil:
+		r.delta.records++
+		r.outs = append(r.outs, out{sys: rr.ev})
+	case rr.evtx != nil:
+		w.evtxChunk(rr.evtx, r)
+	}
+}
+
+// items turns decoded items into outputs.
+func (w *worker) items(its []item, raw []byte, r *result) {
+	for _, it := range its {
+		switch {
+		case it.rej != "":
+			w.addRej(Rejection{File: w.file, Line: it.line, Table: it.table, Reason: it.rej, Raw: rawText(raw)}, r)
+		case it.why != "":
+			if r.delta.unrouted == nil {
+				r.delta.unrouted = map[string]int64{}
+			}
+			r.delta.unrouted[it.why]++
+		case it.sys != nil:
+			r.outs = append(r.outs, out{sys: it.sys})
+		case it.rec != nil:
+			w.record(it.rec, it.line, &r.delta, &r.outs)
+		}
+	}
+}
+
+// record types one routed record and keeps its row when it belongs to the
+// scanned table and passes the time range and filter.
+func (w *worker) record(rec *record, line int, d *delta, outs *[]out) {
+	ts := d.table(rec.table)
+	ts.Records++
+	b := w.builder(rec.table)
+	if b == nil {
+		return
+	}
+	ts.Typed = true
+	unknown := func(k string) {
+		if ts.UnknownKeys == nil {
+			ts.UnknownKeys = map[string]int64{}
+		}
+		ts.UnknownKeys[k]++
+	}
+	b.fill(rec, unknown)
+	w.finishRow(b, rec.table, line, ts, outs)
+}
+
+// finishRow records a built row's rejections and time, and outputs it.
+func (w *worker) finishRow(b *builder, table string, line int, ts *TableSummary, outs *[]out) {
+	ts.Rows++
+	for _, rj := range b.rej {
+		rj.File, rj.Line, rj.Table = w.file, line, table
+		rj2 := rj
+		*outs = append(*outs, out{rej: &rj2})
+	}
+	ticks, hasTime := b.timeTicks()
+	if hasTime {
+		ts.addTime(ticks)
+	}
+	st := w.st
+	if st.ty == nil || table != st.ty.tab.Name {
+		return
+	}
+	if st.spec.HasTimeRange && hasTime && (ticks < st.spec.MinTicks || ticks > st.spec.MaxTicks) {
+		return
+	}
+	row := make(types.Row, len(st.proj))
+	for i, j := range st.proj {
+		if j >= 0 {
+			row[i] = b.vals[j]
+		} else {
+			row[i] = types.Null(st.spec.Types[i])
+		}
+	}
+	if st.spec.Filter != nil && !st.spec.Filter(row) {
+		return
+	}
+	*outs = append(*outs, out{row: row})
+}
+
+// mapSys maps one Windows event (on the collector's goroutine).
+func (w *worker) mapSys(m *sysmonMapper, ev *sysEvent, d *delta, outs *[]out) {
+	rec, why := m.mapEvent(ev)
+	if rec == nil {
+		if d.unrouted == nil {
+			d.unrouted = map[string]int64{}
+		}
+		d.unrouted[why]++
+		return
+	}
+	ts := d.table(rec.table)
+	ts.Records++
+	b := w.builder(rec.table)
+	if b == nil {
+		return
+	}
+	ts.Typed = true
+	b.fill(rec, nil)
+	w.finishRow(b, rec.table, ev.line, ts, outs)
+}
