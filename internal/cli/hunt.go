@@ -1,0 +1,415 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rmmhunt/rmmhunt/hunt"
+	"github.com/rmmhunt/rmmhunt/ingest"
+	"github.com/rmmhunt/rmmhunt/kql/types"
+	"github.com/rmmhunt/rmmhunt/report"
+	"github.com/rmmhunt/rmmhunt/rules"
+)
+
+type huntOptions struct {
+	rules          []string
+	now            string
+	format         string
+	output         string
+	failOnFindings bool
+	noPushdown     bool
+	lenient        bool
+	wide           bool
+	inputs         inputFlags
+}
+
+func newHuntCmd(s *Streams) *cobra.Command {
+	o := &huntOptions{}
+	cmd := &cobra.Command{
+		Use:   "hunt [flags] INPUT...",
+		Short: "Run the rule pack (built-in or --rules) over telemetry and print findings",
+		Long: `hunt runs every rule of a pack over the inputs and prints the findings.
+
+Without --rules it runs the built-in pack: the seed MSP360/CloudBerry rule and
+the rules generated from rmmhunt's RMM catalog. Rules are Sentinel/Defender
+YAML files (or Markdown/KQL files holding queries); a rule that does not parse
+or bind is reported with file:line:col and skipped, and the exit code is 2.
+
+Most rules look back from now() (for example "Timestamp between (now(-5d)..now())").
+Over an old export pin the clock with --now, or nothing falls in the window;
+hunt says so when it happens.`,
+		Example: `  rmmhunt hunt --now 2026-03-08T00:00:00Z examples/incident/
+  rmmhunt hunt --rules my-rules/ --format json -o findings.json export.json.gz
+  rmmhunt hunt --fail-on-findings --now 2026-03-08T00:00:00Z exports/   # exit 1 when something is found`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runHunt(s, o, args) },
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.rules, "rules", nil, "rule file or folder (repeatable); default: the built-in pack")
+	f.StringVar(&o.now, "now", "", "pin now() (RFC 3339), e.g. 2026-03-08T00:00:00Z")
+	f.StringVar(&o.format, "format", "table", "output format: table, json, jsonl, csv")
+	f.StringVarP(&o.output, "output", "o", "", "write findings to FILE instead of standard output")
+	f.BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when there is at least one finding")
+	f.BoolVar(&o.noPushdown, "no-pushdown", false, "disable prefilter/column/time pushdown (answers must not change)")
+	f.BoolVar(&o.lenient, "lenient-lists", false, "accept a trailing comma in lists (with a warning)")
+	f.BoolVar(&o.wide, "wide", false, "do not elide long values in the table output")
+	o.inputs.register(cmd)
+	return cmd
+}
+
+func loadPack(s *Streams, paths []string) (*rules.Pack, error) {
+	if len(paths) == 0 {
+		p, err := rules.Builtin()
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		return p, nil
+	}
+	p, ds := rules.Load(paths...)
+	for _, d := range ds {
+		if d.Severity != rules.SeverityInfo {
+			fmt.Fprintln(s.Err, d.String())
+		}
+	}
+	if ds.HasErrors() && (p == nil || len(p.Rules) == 0) {
+		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("no rule could be loaded")}
+	}
+	return p, nil
+}
+
+func runHunt(s *Streams, o *huntOptions, args []string) error {
+	if err := oneOf("format", o.format, "table", "json", "jsonl", "csv"); err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return usageErr("give at least one input file or folder (or - for standard input); see rmmhunt hunt --help")
+	}
+	now, err := parseNow(o.now)
+	if err != nil {
+		return err
+	}
+	pack, err := loadPack(s, o.rules)
+	if err != nil {
+		return err
+	}
+	set, closeInputs, err := o.inputs.open(s, args)
+	if err != nil {
+		return err
+	}
+	defer closeInputs()
+	res, err := hunt.Run(context.Background(), pack, set, hunt.Options{Now: now, Workers: o.inputs.workerCount(), NoPushdown: o.noPushdown, Lenient: o.lenient})
+	if err != nil {
+		return inputErr(err)
+	}
+	sum := set.Summary()
+	for _, run := range res.Failed() {
+		fmt.Fprintln(s.Err, run.ErrText)
+	}
+	notes := windowNotes(res, sum, o.now == "")
+	for _, n := range notes {
+		fmt.Fprintln(s.Err, "note:", n)
+	}
+	err = writeOut(s, o.output, func(w io.Writer) error {
+		switch o.format {
+		case "json":
+			return writeFindingsJSON(w, res, sum, now)
+		case "jsonl":
+			return writeFindingsJSONL(w, res)
+		case "csv":
+			return writeFindingsCSV(w, res)
+		}
+		return writeFindingsText(w, res, s, o.wide)
+	})
+	if err != nil {
+		return err
+	}
+	if o.format != "table" || o.output != "" {
+		fmt.Fprintf(s.Err, "%d findings from %d rules\n", len(res.Findings), len(res.Runs)-len(res.Failed()))
+	}
+	if sum.TotalRejections() > 0 {
+		fmt.Fprintf(s.Err, "warning: %d input records or fields were rejected\n", sum.TotalRejections())
+		printSummary(s.Err, sum)
+		if o.inputs.strict {
+			return usageErr("--strict: input records or fields were rejected")
+		}
+	}
+	if len(res.Failed()) > 0 {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("%d of %d rules could not run (see above)", len(res.Failed()), len(res.Runs))}
+	}
+	if o.failOnFindings && len(res.Findings) > 0 {
+		return &exitError{code: ExitFindings}
+	}
+	return nil
+}
+
+// windowNotes explains empty results caused by a time window the data
+// does not reach (typically now()-relative rules over an old export).
+func windowNotes(res *hunt.Result, sum *ingest.Summary, wallClock bool) []string {
+	ranges := map[string][2]int64{}
+	for _, f := range sum.Files {
+		for name, t := range f.Tables {
+			if !t.HasTime {
+				continue
+			}
+			r, ok := ranges[name]
+			if !ok {
+				r = [2]int64{t.MinTicks, t.MaxTicks}
+			}
+			if t.MinTicks < r[0] {
+				r[0] = t.MinTicks
+			}
+			if t.MaxTicks > r[1] {
+				r[1] = t.MaxTicks
+			}
+			ranges[name] = r
+		}
+	}
+	missed := 0
+	var example string
+	for _, run := range res.Runs {
+		if run.Err != nil || run.Findings > 0 {
+			continue
+		}
+		for _, w := range run.Windows {
+			r, ok := ranges[w.Table]
+			if !ok {
+				continue
+			}
+			if w.Max < r[0] || w.Min > r[1] {
+				missed++
+				if example == "" {
+					example = fmt.Sprintf("rule %q looks at %s %s .. %s, but the data covers %s .. %s", run.Rule.Name, w.Table,
+						types.FormatDateTime(w.Min), types.FormatDateTime(w.Max), types.FormatDateTime(r[0]), types.FormatDateTime(r[1]))
+				}
+			}
+		}
+	}
+	if missed == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%d rules found nothing because no input row falls in their time window; %s", missed, example)
+	if wallClock {
+		msg += "; pin the clock with --now (e.g. --now " + types.FormatDateTime(latest(ranges))[:19] + "Z)"
+	}
+	return []string{msg}
+}
+
+func latest(r map[string][2]int64) int64 {
+	var m int64
+	for _, v := range r {
+		if v[1] > m {
+			m = v[1]
+		}
+	}
+	return m + types.TicksPerSecond
+}
+
+func ruleJSON(sb *strings.Builder, r *rules.Rule) {
+	sb.WriteString(`{"id":`)
+	types.WriteJSONString(sb, r.ID)
+	sb.WriteString(`,"name":`)
+	types.WriteJSONString(sb, r.Name)
+	sb.WriteString(`,"severity":`)
+	types.WriteJSONString(sb, r.Severity)
+	sb.WriteString(`,"tactics":`)
+	stringList(sb, r.Tactics)
+	sb.WriteString(`,"techniques":`)
+	stringList(sb, r.Techniques)
+	if r.Tool != "" {
+		sb.WriteString(`,"tool":`)
+		types.WriteJSONString(sb, r.Tool)
+	}
+	sb.WriteString(`,"file":`)
+	types.WriteJSONString(sb, r.File)
+	sb.WriteString("}")
+}
+
+func stringList(sb *strings.Builder, xs []string) {
+	sb.WriteByte('[')
+	for i, x := range xs {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		types.WriteJSONString(sb, x)
+	}
+	sb.WriteByte(']')
+}
+
+func findingJSON(sb *strings.Builder, f *hunt.Finding) {
+	sb.WriteString(`{"rule":`)
+	ruleJSON(sb, f.Rule)
+	sb.WriteString(`,"row":`)
+	report.RowObject(sb, f.Columns, f.Row)
+	sb.WriteString("}")
+}
+
+func writeFindingsJSON(w io.Writer, res *hunt.Result, sum *ingest.Summary, now int64) error {
+	var sb strings.Builder
+	sb.WriteString("{\"findings\":[")
+	for i, f := range res.Findings {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString("\n")
+		findingJSON(&sb, f)
+	}
+	sb.WriteString("\n],\"suppressed\":[],\n\"summary\":")
+	summaryJSON(&sb, res, sum, now)
+	sb.WriteString("}\n")
+	_, err := io.WriteString(w, sb.String())
+	return err
+}
+
+func summaryJSON(sb *strings.Builder, res *hunt.Result, sum *ingest.Summary, now int64) {
+	sb.WriteString(`{"now":`)
+	types.WriteJSONString(sb, types.FormatDateTime(now))
+	fmt.Fprintf(sb, `,"rules":%d,"rules_failed":%d,"findings":%d,"rule_errors":[`, len(res.Runs), len(res.Failed()), len(res.Findings))
+	for i, r := range res.Failed() {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		types.WriteJSONString(sb, r.ErrText)
+	}
+	sb.WriteString(`],"inputs":[`)
+	for i, f := range sum.Files {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(`{"file":`)
+		types.WriteJSONString(sb, f.File)
+		sb.WriteString(`,"format":`)
+		types.WriteJSONString(sb, f.Format)
+		fmt.Fprintf(sb, `,"records":%d,"skipped_by_prefilter":%d,"rejected":%d,"tables":{`, f.Records, f.Skipped, f.Rejected)
+		for j, name := range f.TableNames() {
+			t := f.Tables[name]
+			if j > 0 {
+				sb.WriteByte(',')
+			}
+			types.WriteJSONString(sb, name)
+			fmt.Fprintf(sb, `:{"rows":%d,"field_rejections":%d,"rejected_records":%d`, t.Rows, t.FieldRejects, t.RejectedRecords)
+			if t.HasTime {
+				sb.WriteString(`,"first":`)
+				types.WriteJSONString(sb, types.FormatDateTime(t.MinTicks))
+				sb.WriteString(`,"last":`)
+				types.WriteJSONString(sb, types.FormatDateTime(t.MaxTicks))
+			}
+			sb.WriteString(`,"rejections":[`)
+			for k, ex := range t.Examples {
+				if k > 0 {
+					sb.WriteByte(',')
+				}
+				types.WriteJSONString(sb, ex.String())
+			}
+			sb.WriteString("]}")
+		}
+		sb.WriteString(`},"rejections":[`)
+		for k, ex := range f.Examples {
+			if k > 0 {
+				sb.WriteByte(',')
+			}
+			types.WriteJSONString(sb, ex.String())
+		}
+		sb.WriteString("]}")
+	}
+	sb.WriteString("]}")
+}
+
+func writeFindingsJSONL(w io.Writer, res *hunt.Result) error {
+	var sb strings.Builder
+	for _, f := range res.Findings {
+		sb.Reset()
+		findingJSON(&sb, f)
+		sb.WriteByte('\n')
+		if _, err := io.WriteString(w, sb.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFindingsCSV writes one record per finding: rule metadata, then the
+// union of result columns in first-seen order.
+func writeFindingsCSV(w io.Writer, res *hunt.Result) error {
+	var cols []types.Column
+	seen := map[string]bool{}
+	for _, f := range res.Findings {
+		for _, c := range f.Columns {
+			if !seen[c.Name] {
+				seen[c.Name] = true
+				cols = append(cols, c)
+			}
+		}
+	}
+	head := []types.Column{{Name: "rule_id", Type: types.String}, {Name: "rule_name", Type: types.String}, {Name: "severity", Type: types.String}, {Name: "tool", Type: types.String}}
+	t := report.Table{Columns: append(head, cols...)}
+	for _, f := range res.Findings {
+		row := types.Row{types.NewString(f.Rule.ID), types.NewString(f.Rule.Name), types.NewString(f.Rule.Severity), types.NewString(f.Rule.Tool)}
+		for _, c := range cols {
+			v, ok := f.Value(c.Name)
+			if !ok {
+				v = types.Null(c.Type)
+			}
+			row = append(row, v)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return report.WriteCSV(w, t)
+}
+
+// writeFindingsText prints findings grouped by rule.
+func writeFindingsText(w io.Writer, res *hunt.Result, s *Streams, wide bool) error {
+	maxw := 48
+	if wide {
+		maxw = 0
+	}
+	var groups []string
+	byRule := map[string][]*hunt.Finding{}
+	for _, f := range res.Findings {
+		if _, ok := byRule[f.Rule.ID]; !ok {
+			groups = append(groups, f.Rule.ID)
+		}
+		byRule[f.Rule.ID] = append(byRule[f.Rule.ID], f)
+	}
+	for _, id := range groups {
+		fs := byRule[id]
+		r := fs[0].Rule
+		sev := r.Severity
+		if sev == "" {
+			sev = "unrated"
+		}
+		tool := ""
+		if r.Tool != "" {
+			tool = " · tool: " + r.Tool
+		}
+		fmt.Fprintf(w, "== %s [%s]%s · %d findings\n", r.Name, sev, tool, len(fs))
+		t := report.Table{Columns: fs[0].Columns}
+		for _, f := range fs {
+			t.Rows = append(t.Rows, f.Row)
+		}
+		if err := report.WriteText(w, t, report.TableOptions{MaxWidth: maxw}); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	tools := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Rule.Tool != "" {
+			tools[f.Rule.Tool] = true
+		}
+	}
+	names := make([]string, 0, len(tools))
+	for t := range tools {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(w, "%d findings from %d rules", len(res.Findings), len(res.Runs)-len(res.Failed()))
+	if len(names) > 0 {
+		fmt.Fprintf(w, " (tools: %s)", strings.Join(names, ", "))
+	}
+	fmt.Fprintln(w)
+	return nil
+}

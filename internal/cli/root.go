@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/rmmhunt/rmmhunt/kql/types"
+)
+
+// Version is the rmmhunt version, set at build time with
+// -ldflags "-X github.com/rmmhunt/rmmhunt/internal/cli.Version=v1.2.3".
+var Version = "0.1.0-dev"
+
+// Exit codes scripts can rely on.
+const (
+	ExitOK       = 0 // ran (with or without findings)
+	ExitFindings = 1 // findings, with --fail-on-findings (or failing rule tests)
+	ExitUsage    = 2 // usage or input error
+)
+
+// Streams are the standard streams of a run.
+type Streams struct {
+	In          io.Reader
+	Out         io.Writer
+	Err         io.Writer
+	OutTerminal bool
+	ErrTerminal bool
+	Width       int
+}
+
+// SystemStreams returns the process's streams.
+func SystemStreams() *Streams {
+	s := &Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
+	s.OutTerminal = term.IsTerminal(int(os.Stdout.Fd()))
+	s.ErrTerminal = term.IsTerminal(int(os.Stderr.Fd()))
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+		s.Width = w
+	}
+	return s
+}
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func usageErr(format string, a ...any) error {
+	return &exitError{code: ExitUsage, err: fmt.Errorf(format, a...)}
+}
+
+func inputErr(err error) error { return &exitError{code: ExitUsage, err: err} }
+
+// Main runs rmmhunt with args and returns the exit code.
+func Main(args []string, s *Streams) int {
+	root := newRoot(s)
+	root.SetArgs(args)
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(s.Err, "rmmhunt:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(s.Err, "rmmhunt:", err)
+	return ExitUsage
+}
+
+func newRoot(s *Streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rmmhunt",
+		Short: "Hunt RMM-tool abuse with Sentinel/Defender KQL rules over offline exports",
+		Long: `rmmhunt runs Microsoft Sentinel and Defender XDR hunting rules, written in KQL,
+over the telemetry exports you have (Defender streaming/API/portal exports,
+Sentinel exports, Sysmon) — with Kusto's semantics, on your machine.
+
+It ships a rule pack for hundreds of Remote Monitoring & Management tools
+(AnyDesk, MSP360/CloudBerry, ScreenConnect, …; MITRE ATT&CK T1219) and checks
+the false-positive exclusions you add before it trusts them.`,
+		Example: `  # hunt with the built-in rule pack over an export
+  rmmhunt hunt --now 2026-03-08T00:00:00Z examples/incident/
+
+  # ad-hoc KQL over the same files
+  rmmhunt query 'DeviceNetworkEvents | summarize count() by ActionType' examples/incident/
+
+  # check a rule without running it
+  rmmhunt query --check -f my-rule.kql`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newQueryCmd(s), newHuntCmd(s), newVersionCmd(s), newGenCmd(s))
+	return root
+}
+
+func newVersionCmd(s *Streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the rmmhunt version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(s.Out, "rmmhunt %s\n", Version)
+			return nil
+		},
+	}
+}
+
+// parseNow parses --now (RFC 3339 or a date); empty means the wall clock.
+func parseNow(text string) (int64, error) {
+	if text == "" {
+		return types.TicksFromTime(time.Now().UTC()), nil
+	}
+	if t, ok := types.ParseDateTime(text); ok {
+		return t, nil
+	}
+	return 0, usageErr("--now %q is not a date or time (use RFC 3339, e.g. 2026-03-08T00:00:00Z)", text)
+}
+
+func writeOut(s *Streams, path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(s.Out)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return inputErr(err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func oneOf(flag, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return usageErr("--%s must be one of %s, not %q", flag, strings.Join(allowed, ", "), v)
+}
