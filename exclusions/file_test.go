@@ -165,3 +165,41 @@ func TestExamplesLoad(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseFile(f *testing.F) {
+	f.Add([]byte("exclusions:\n  - id: x\n    rules: [\"*\"]\n    when: a == 1 or b = 2\n    expires: 2027-01-31\n"))
+	f.Add([]byte("exclusions:\n  - id: x\n    rules: [r]\n    when: >-\n      a == \"x\"\n      and b in (1, 2)\n"))
+	f.Add([]byte("exclusions:\n  - id: y\n    rules: &r [\"*\"]\n    kql: A == 1\n  - id: z\n    rules: *r\n    when: 'c == ''q'''\n"))
+	f.Add([]byte("exclusions: [\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("f.yaml", data)
+		if file == nil {
+			t.Fatal("Parse returned no File")
+		}
+		if err != nil {
+			var el ErrorList
+			if !errors.As(err, &el) || len(el) == 0 {
+				t.Fatalf("error %v is not a non-empty ErrorList", err)
+			}
+			for _, e := range el {
+				if e.Pos.File != "f.yaml" || e.Code == "" {
+					t.Fatalf("error without file or code: %#v", e)
+				}
+			}
+		}
+		seen := map[string]bool{}
+		for _, e := range file.Exclusions {
+			if e.ID == "" || seen[e.ID] || len(e.Rules) == 0 || (e.When == nil) == (e.KQL == "") {
+				t.Fatalf("invalid exclusion loaded: %+v", e)
+			}
+			seen[e.ID] = true
+			if e.When != nil {
+				for off := 0; off <= len(e.WhenText); off++ {
+					if p := e.offsetPos(off); p.Line < 1 || p.Col < 1 {
+						t.Fatalf("offset %d of %q maps to %v", off, e.WhenText, p)
+					}
+				}
+			}
+		}
+	})
+}

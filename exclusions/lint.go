@@ -240,7 +240,8 @@ func (l *Linter) lintOne(e *Exclusion, now time.Time) []Finding {
 	}
 
 	if e.When == nil {
-		if l.CheckKQL != nil && e.KQL != "" {
+		// Without rules the table a kql exclusion will run over is unknown.
+		if l.CheckKQL != nil && e.KQL != "" && len(rules) > 0 {
 			for _, t := range tables {
 				if err := l.CheckKQL(t, e.KQL); err != nil {
 					add(e.ExprPos, CodeInvalidKQL, "kql over %s: %v", t, err)
@@ -658,60 +659,76 @@ const (
 	weakAccount = iota
 	weakBinary
 	weakPort
+	weakEmpty
 	weakNegation
 	weakKinds
 )
 
-var weakNames = [weakKinds]string{"an account", "a common system binary", "a port", "negations"}
+var weakNames = [weakKinds]string{"an account", "a common system binary", "a port", "an empty pattern", "negations"}
 
 // weakness classifies a literal: which weak kind it is, or -1 when it
 // narrows the events in a way that counts (a specific process, command
-// line, destination, device, …).
-func (c *checker) weakness(l literal) int {
+// line, destination, device, …). For a common binary it also returns the
+// binaries named (an `in` list naming one is as weak as naming it alone).
+func (c *checker) weakness(l literal) (int, []string) {
 	if l.neg || l.cmp.Op == OpNe {
-		return weakNegation
+		return weakNegation, nil
+	}
+	if l.cmp.Op == OpContains || l.cmp.Op == OpStartsWith || l.cmp.Op == OpEndsWith {
+		if l.cmp.Values[0].Text == "" {
+			return weakEmpty, nil
+		}
 	}
 	col, ok := c.resolve(l.cmp.Field.Name)
 	if !ok {
-		return -1
+		return -1, nil
 	}
 	switch {
 	case strings.Contains(col.name, "Account"):
-		return weakAccount
+		return weakAccount, nil
 	case isPortColumn(col.name) && (l.cmp.Op == OpEq || l.cmp.Op == OpIn):
-		return weakPort
+		return weakPort, nil
 	case strings.HasSuffix(col.name, "FileName") || strings.HasSuffix(col.name, "FolderPath"):
 		if l.cmp.Op != OpEq && l.cmp.Op != OpIn && l.cmp.Op != OpEndsWith {
-			return -1
+			return -1, nil
 		}
+		var common []string
 		for _, v := range l.cmp.Values {
 			base := strings.ToLower(v.Text)
 			if i := strings.LastIndexAny(base, `\/`); i >= 0 {
 				base = base[i+1:]
 			}
-			if !commonBinaries[base] {
-				return -1
+			if commonBinaries[base] {
+				common = append(common, base)
 			}
 		}
-		return weakBinary
+		if len(common) > 0 {
+			return weakBinary, common
+		}
 	}
-	return -1
+	return -1, nil
 }
 
 // overBroad warns about a disjunct every literal of which is weak.
 func (c *checker) overBroad(d []literal, n int) {
 	var kinds [weakKinds]bool
+	var binaries []string
 	for _, l := range d {
-		w := c.weakness(l)
+		w, bins := c.weakness(l)
 		if w < 0 {
 			return
 		}
 		kinds[w] = true
+		binaries = append(binaries, bins...)
 	}
 	var names []string
 	for k, on := range kinds {
 		if on {
-			names = append(names, weakNames[k])
+			name := weakNames[k]
+			if k == weakBinary {
+				name += " (" + strings.Join(binaries, ", ") + ")"
+			}
+			names = append(names, name)
 		}
 	}
 	what := names[0]
@@ -722,6 +739,8 @@ func (c *checker) overBroad(d []literal, n int) {
 	switch {
 	case len(names) == 1 && kinds[weakNegation]:
 		why = "it excludes every event except the ones it names"
+	case len(names) == 1 && kinds[weakEmpty]:
+		why = "an empty contains/startswith/endswith pattern is true of every event"
 	case len(names) == 1 && kinds[weakAccount]:
 		why = "every event of that account is excluded, whatever the process or destination, including an intruder's use of it"
 	case len(names) == 1 && kinds[weakBinary]:
