@@ -18,6 +18,8 @@ func (s Span) Pos() Pos { return s.From }
 // End returns the end offset.
 func (s Span) End() Pos { return s.To }
 
+func (s *Span) span() *Span { return s }
+
 // Expr is a scalar or tabular expression. The parser does not decide which
 // one a name or a call denotes; the binder does. Tabular-only forms
 // (*PipeExpr, *DataTableExpr, *UnionExpr, ...) also implement Expr.

@@ -36,6 +36,10 @@ type parser struct {
 func Parse(src string, opts Options) (*Query, ErrorList) {
 	p := newParser(src, opts)
 	q := p.parseQuery()
+	if len(p.errs) > 0 {
+		// Error recovery may leave a node's span short of its children's.
+		fixSpans(q)
+	}
 	q.Warnings = p.warns
 	q.Warnings.Sort()
 	p.errs.Sort()
@@ -54,6 +58,9 @@ func ParseExprWith(src string, opts Options) (Expr, ErrorList) {
 	x := p.parseExpr()
 	if p.cur().Kind != TokEOF {
 		p.errorf(p.cur().Pos, "", "unexpected %s after the expression", p.cur())
+	}
+	if len(p.errs) > 0 {
+		fixSpans(x)
 	}
 	p.errs.Sort()
 	return x, p.errs
@@ -295,7 +302,7 @@ func (p *parser) parseLet() Stmt {
 	name := p.parseName()
 	if !p.expectOp("=") {
 		p.sync(";")
-		return &LetStmt{Span: Span{start, p.prevEnd()}, Name: name, Value: &BadExpr{Span{p.cur().Pos, p.cur().Pos}}}
+		return &LetStmt{Span: p.spanFrom(start), Name: name, Value: p.missing()}
 	}
 	var v Expr
 	switch {
@@ -328,12 +335,12 @@ func (p *parser) parseFuncDecl(view bool) Expr {
 	fd.Params = p.parseParams()
 	if !p.expectOp("{") {
 		p.sync(";")
-		fd.Span = Span{start, p.prevEnd()}
+		fd.Span = p.spanFrom(start)
 		return fd
 	}
 	fd.Body = p.parseBlockBody()
 	p.expectOp("}")
-	fd.Span = Span{start, p.prevEnd()}
+	fd.Span = p.spanFrom(start)
 	return fd
 }
 
@@ -384,7 +391,7 @@ func (p *parser) parseParams() []*Param {
 		if p.acceptOp("=") {
 			pr.Default = p.parseOr()
 		}
-		pr.Span = Span{start, p.prevEnd()}
+		pr.Span = p.spanFrom(start)
 		params = append(params, pr)
 		if !p.acceptOp(",") {
 			break
@@ -414,7 +421,7 @@ func (p *parser) parseColumnDecls(closer string) []*ColumnDecl {
 		if p.expectOp(":") {
 			cd.Type = p.parseTypeRef()
 		}
-		cd.Span = Span{start, p.prevEnd()}
+		cd.Span = p.spanFrom(start)
 		cols = append(cols, cd)
 		if !p.acceptOp(",") {
 			if !p.isOp(closer) {
@@ -434,7 +441,7 @@ func (p *parser) parseSet() Stmt {
 	if p.acceptOp("=") {
 		st.Value = p.parseOr()
 	}
-	st.Span = Span{start, p.prevEnd()}
+	st.Span = p.spanFrom(start)
 	return st
 }
 
@@ -453,7 +460,7 @@ func (p *parser) parseDeclare() Stmt {
 	start := p.advance().Pos
 	p.advance() // query_parameters
 	params := p.parseParams()
-	return &DeclareStmt{Span: Span{start, p.prevEnd()}, Params: params}
+	return &DeclareStmt{Span: p.spanFrom(start), Params: params}
 }
 
 // ---- expressions ----
@@ -478,7 +485,7 @@ func (p *parser) parseOr() Expr {
 		defer p.leave()
 		t := p.cur()
 		p.sync("|", ";", ",")
-		return &BadExpr{Span{t.Pos, p.prevEnd()}}
+		return &BadExpr{p.spanFrom(t.Pos)}
 	}
 	defer p.leave()
 	x := p.parseAnd()
@@ -542,14 +549,14 @@ func (p *parser) parseEqualityRHS(x Expr) Expr {
 			if p.expectOp("..") {
 				b.Hi = p.parseOr()
 			} else {
-				b.Hi = &BadExpr{Span{p.cur().Pos, p.cur().Pos}}
+				b.Hi = p.missing()
 			}
 			p.expectOp(")")
 		} else {
-			b.Lo = &BadExpr{Span{p.cur().Pos, p.cur().Pos}}
+			b.Lo = p.missing()
 			b.Hi = b.Lo
 		}
-		b.Span = Span{x.Pos(), p.prevEnd()}
+		b.Span = p.spanFrom(x.Pos())
 		return b
 	}
 	return bin(x, t, p.parseRelational())
@@ -560,7 +567,7 @@ func (p *parser) parseEqualityRHS(x Expr) Expr {
 func (p *parser) parseInList(op Token) ([]Expr, Pos) {
 	if !p.isOp("(") {
 		p.errorf(p.cur().Pos, fmt.Sprintf("write %s (a, b, ...)", op.Text), "expected '(' after '%s' but found %s", op.Text, p.cur())
-		return []Expr{&BadExpr{Span{p.cur().Pos, p.cur().Pos}}}, p.prevEnd()
+		return []Expr{p.missing()}, p.prevEnd()
 	}
 	p.advance()
 	list := p.parseExprList(")", true)
@@ -741,7 +748,7 @@ func (p *parser) parsePostfix() Expr {
 		defer p.leave()
 		t := p.cur()
 		p.sync("|", ";", ",")
-		return &BadExpr{Span{t.Pos, p.prevEnd()}}
+		return &BadExpr{p.spanFrom(t.Pos)}
 	}
 	defer p.leave()
 	x := p.parsePrimary()
@@ -753,7 +760,7 @@ func (p *parser) parsePostfix() Expr {
 			p.advance()
 			idx := p.parseExpr()
 			p.expectOp("]")
-			x = &IndexExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Index: idx}
+			x = &IndexExpr{Span: p.spanFrom(x.Pos()), X: x, Index: idx}
 		case p.isOp("."):
 			p.advance()
 			name := p.parseMemberName()
@@ -762,10 +769,10 @@ func (p *parser) parsePostfix() Expr {
 			p.advance()
 			idx := p.parseExpr()
 			p.expectOp("]")
-			x = &IndexExpr{Span: Span{x.Pos(), p.prevEnd()}, X: x, Index: idx}
+			x = &IndexExpr{Span: p.spanFrom(x.Pos()), X: x, Index: idx}
 		case p.isOp("(") && isCallable(x):
 			args := p.parseCallArgs()
-			x = &CallExpr{Span: Span{x.Pos(), p.prevEnd()}, Fun: x, Args: args}
+			x = &CallExpr{Span: p.spanFrom(x.Pos()), Fun: x, Args: args}
 		default:
 			return x
 		}
@@ -855,7 +862,7 @@ func (p *parser) parsePrimary() Expr {
 			p.advance()
 			x := p.parseExpr()
 			p.expectOp(")")
-			return &ParenExpr{Span: Span{t.Pos, p.prevEnd()}, X: x}
+			return &ParenExpr{Span: p.spanFrom(t.Pos), X: x}
 		case "[":
 			if p.peek(1).Kind == TokString && p.peek(2).isOp("]") {
 				return p.parseName()
@@ -873,10 +880,11 @@ func (p *parser) parsePrimary() Expr {
 		hint = "KQL has no '!' prefix; use not(expr)"
 	}
 	p.errorf(p.missingPos(), hint, "expected an expression but found %s", t)
-	if !p.atEndOfOperator() && !t.isOp(",") {
-		p.advance()
+	if p.atEndOfOperator() || t.isOp(",") {
+		return p.missing()
 	}
-	return &BadExpr{Span{t.Pos, p.prevEnd()}}
+	p.advance()
+	return &BadExpr{Span{t.Pos, t.End}}
 }
 
 func (p *parser) gooExpr(t Token) Expr {
@@ -986,7 +994,7 @@ func (p *parser) parseIdentPrimary() Expr {
 	id := &Ident{Span: Span{t.Pos, t.End}, Name: t.Text}
 	if p.isOp("(") {
 		args := p.parseCallArgs()
-		return &CallExpr{Span: Span{t.Pos, p.prevEnd()}, Fun: id, Args: args}
+		return &CallExpr{Span: p.spanFrom(t.Pos), Fun: id, Args: args}
 	}
 	return id
 }
@@ -999,7 +1007,7 @@ func (p *parser) parseDynamic() Expr {
 	var v DynValue
 	if p.isOp(")") {
 		p.errorf(p.cur().Pos, "write dynamic(null) for a null value", "dynamic() needs a value")
-		v = &DynNull{Span{p.cur().Pos, p.cur().Pos}}
+		v = &DynNull{Span{p.prevEnd(), p.prevEnd()}}
 	} else {
 		v = p.parseDynValue()
 	}
@@ -1007,7 +1015,7 @@ func (p *parser) parseDynamic() Expr {
 		p.sync(")", "|", ";")
 		p.acceptOp(")")
 	}
-	return &DynamicLit{Span: Span{start, p.prevEnd()}, Value: v}
+	return &DynamicLit{Span: p.spanFrom(start), Value: v}
 }
 
 func (p *parser) parseDynValue() DynValue {
@@ -1034,7 +1042,9 @@ func (p *parser) parseDynValue() DynValue {
 			default:
 				p.errorf(kt.Pos, "", "expected a property name in dynamic object but found %s", kt)
 				p.sync("}")
-				continue
+			}
+			if kt.Kind != TokString && kt.Kind != TokIdent {
+				break
 			}
 			p.advance()
 			p.expectOp(":")
@@ -1045,7 +1055,7 @@ func (p *parser) parseDynValue() DynValue {
 			}
 		}
 		p.expectOp("}")
-		obj.Span = Span{t.Pos, p.prevEnd()}
+		obj.Span = p.spanFrom(t.Pos)
 		return obj
 	case t.isOp("["):
 		p.advance()
@@ -1057,7 +1067,7 @@ func (p *parser) parseDynValue() DynValue {
 			}
 		}
 		p.expectOp("]")
-		arr.Span = Span{t.Pos, p.prevEnd()}
+		arr.Span = p.spanFrom(t.Pos)
 		return arr
 	case t.isKw("null"):
 		p.advance()
@@ -1069,7 +1079,7 @@ func (p *parser) parseDynValue() DynValue {
 		if !p.isOp(")") && !p.isOp("]") && !p.isOp("}") {
 			p.advance()
 		}
-		return &DynNull{Span{t.Pos, p.prevEnd()}}
+		return &DynNull{p.spanFrom(t.Pos)}
 	}
 	return &DynScalar{Span: lit.Span, Lit: lit}
 }
@@ -1112,4 +1122,40 @@ func (p *parser) parseSignedLiteral() *Literal {
 		}
 	}
 	return lit
+}
+
+// spanFrom returns the span from start to the end of the last consumed
+// token (empty when nothing was consumed since start).
+func (p *parser) spanFrom(start Pos) Span {
+	end := p.prevEnd()
+	if end < start {
+		end = start
+	}
+	return Span{start, end}
+}
+
+// missing returns an empty *BadExpr placed right after the last consumed
+// token, standing for an expression that is not there (already reported).
+func (p *parser) missing() *BadExpr {
+	e := p.prevEnd()
+	return &BadExpr{Span{e, e}}
+}
+
+// fixSpans widens every node's span to cover its children.
+func fixSpans(n Node) {
+	for _, c := range Children(n) {
+		fixSpans(c)
+		if s, ok := n.(interface{ span() *Span }); ok {
+			sp := s.span()
+			if c.Pos() < sp.From {
+				sp.From = c.Pos()
+			}
+			if c.End() > sp.To {
+				sp.To = c.End()
+			}
+			if sp.To < sp.From {
+				sp.To = sp.From
+			}
+		}
+	}
 }

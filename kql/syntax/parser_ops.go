@@ -42,7 +42,7 @@ func (p *parser) parseOperator() Operator {
 	if t.Kind != TokIdent {
 		p.errorf(t.Pos, "", "expected a tabular operator after '|' but found %s", t)
 		p.sync("|", ";")
-		return &BadOp{Span: Span{t.Pos, p.prevEnd()}}
+		return &BadOp{Span: p.spanFrom(t.Pos)}
 	}
 	save := p.p
 	name, start, _ := p.readOperatorName()
@@ -70,7 +70,7 @@ func (p *parser) badOperator() Operator {
 		p.report(&Error{Offset: start, Msg: "unknown tabular operator '" + name + "'", Hint: hint})
 	}
 	p.sync("|", ";")
-	return &BadOp{Span: Span{start, p.prevEnd()}, Name: name}
+	return &BadOp{Span: p.spanFrom(start), Name: name}
 }
 
 func sortedOps() []string {
@@ -82,7 +82,7 @@ func sortedOps() []string {
 // parseOperatorBody parses the operator named name (already consumed). It
 // returns nil for unknown names.
 func (p *parser) parseOperatorBody(name string, start Pos) Operator {
-	end := func() Span { return Span{start, p.prevEnd()} }
+	end := func() Span { return p.spanFrom(start) }
 	switch name {
 	case "where", "filter":
 		pred := p.parseOr()
@@ -116,7 +116,7 @@ func (p *parser) parseOperatorBody(name string, start Pos) Operator {
 			if p.isKw("asc") || p.isKw("desc") || p.isKw("granny-asc") || p.isKw("granny-desc") {
 				k.Dir = p.advance().Text
 			}
-			k.Span = Span{ks, p.prevEnd()}
+			k.Span = p.spanFrom(ks)
 			keys = append(keys, k)
 			if !p.acceptOp(",") {
 				break
@@ -301,7 +301,7 @@ func (p *parser) parseOperatorBody(name string, start Pos) Operator {
 				p.expectOp("=")
 			}
 			b.Ops = p.parseSubOps()
-			b.Span = Span{bs, p.prevEnd()}
+			b.Span = p.spanFrom(bs)
 			op.Branches = append(op.Branches, b)
 		}
 		if len(op.Branches) == 0 {
@@ -511,7 +511,7 @@ func (p *parser) parsePatternOrExpr() Expr {
 		for i := 0; i < n; i++ {
 			b.WriteString(p.advance().Text)
 		}
-		return &WildcardName{Span: Span{start, p.prevEnd()}, Pattern: b.String()}
+		return &WildcardName{Span: p.spanFrom(start), Pattern: b.String()}
 	}
 	return p.parseColumnExpr()
 }
@@ -542,7 +542,7 @@ func (p *parser) parseSortKey() *SortKey {
 		p.advance()
 		k.Nulls = p.advance().Text
 	}
-	k.Span = Span{start, p.prevEnd()}
+	k.Span = p.spanFrom(start)
 	return k
 }
 
@@ -580,13 +580,13 @@ func (p *parser) parseTopNested(start Pos) Operator {
 		if p.isKw("asc") || p.isKw("desc") {
 			c.Dir = p.advance().Text
 		}
-		c.Span = Span{cs, p.prevEnd()}
+		c.Span = p.spanFrom(cs)
 		op.Clauses = append(op.Clauses, c)
 		if !p.acceptOp(",") {
 			break
 		}
 	}
-	op.Span = Span{start, p.prevEnd()}
+	op.Span = p.spanFrom(start)
 	return op
 }
 
@@ -604,7 +604,7 @@ func (p *parser) parseTableRef() Expr {
 		t := p.advance()
 		x := p.parseExpr()
 		p.expectOp(")")
-		return &ParenExpr{Span: Span{t.Pos, p.prevEnd()}, X: x}
+		return &ParenExpr{Span: p.spanFrom(t.Pos), X: x}
 	}
 	return p.parsePostfix()
 }
@@ -618,7 +618,7 @@ func (p *parser) parseMvItems() []*MvItem {
 			p.advance()
 			it.To = p.parseTypeof(p.advance())
 		}
-		it.Span = Span{start, p.prevEnd()}
+		it.Span = p.spanFrom(start)
 		items = append(items, it)
 		if !p.isOp(",") {
 			return items
@@ -665,7 +665,7 @@ func (p *parser) parseParse(name string, start Pos) Operator {
 				if p.acceptOp(":") {
 					cd.Type = p.parseTypeRef()
 				}
-				cd.Span = Span{t.Pos, p.prevEnd()}
+				cd.Span = p.spanFrom(t.Pos)
 				op.Pattern = append(op.Pattern, cd)
 			default:
 				p.errorf(t.Pos, "", "expected a string, '*' or a column name in the parse pattern but found %s", t)
@@ -673,7 +673,7 @@ func (p *parser) parseParse(name string, start Pos) Operator {
 			}
 		}
 	}
-	op.Span = Span{start, p.prevEnd()}
+	op.Span = p.spanFrom(start)
 	return op
 }
 
@@ -687,7 +687,7 @@ func (p *parser) parseMakeSeries(start Pos) Operator {
 			p.advance()
 			a.Default = p.parseOr()
 		}
-		a.Span = Span{as, p.prevEnd()}
+		a.Span = p.spanFrom(as)
 		op.Aggs = append(op.Aggs, a)
 		if !p.acceptOp(",") {
 			break
@@ -720,7 +720,7 @@ func (p *parser) parseMakeSeries(start Pos) Operator {
 	if p.acceptKw("by") {
 		op.By = p.parseColumnList()
 	}
-	op.Span = Span{start, p.prevEnd()}
+	op.Span = p.spanFrom(start)
 	return op
 }
 
@@ -738,6 +738,7 @@ func (p *parser) parseDataTable() Expr {
 			if p.acceptOp(",") {
 				continue // leading and repeated commas are allowed
 			}
+			before := p.p
 			var v Expr
 			if lit := p.parseSignedLiteral(); lit != nil {
 				v = lit
@@ -749,10 +750,13 @@ func (p *parser) parseDataTable() Expr {
 				p.errorf(p.cur().Pos, "", "expected ',' or ']' in datatable values but found %s", p.cur())
 				p.sync("]")
 			}
+			if p.p == before {
+				break // no progress: an unbalanced closing bracket
+			}
 		}
 		p.expectOp("]")
 	}
-	dt.Span = Span{start, p.prevEnd()}
+	dt.Span = p.spanFrom(start)
 	return dt
 }
 
@@ -777,14 +781,14 @@ func (p *parser) parseExternalData() Expr {
 		ed.With = p.parseExprList(")", false)
 		p.expectOp(")")
 	}
-	ed.Span = Span{t.Pos, p.prevEnd()}
+	ed.Span = p.spanFrom(t.Pos)
 	return ed
 }
 
 func (p *parser) parsePrint() Expr {
 	start := p.advance().Pos
 	xs := p.parseColumnList()
-	return &PrintExpr{Span: Span{start, p.prevEnd()}, Exprs: xs}
+	return &PrintExpr{Span: p.spanFrom(start), Exprs: xs}
 }
 
 func (p *parser) parseRange() Expr {
@@ -796,7 +800,7 @@ func (p *parser) parseRange() Expr {
 	r.To = p.parseOr()
 	p.expectKw("step")
 	r.Step = p.parseOr()
-	r.Span = Span{start, p.prevEnd()}
+	r.Span = p.spanFrom(start)
 	return r
 }
 
@@ -813,7 +817,7 @@ func (p *parser) parseUnion(start Pos) *UnionExpr {
 			break
 		}
 	}
-	u.Span = Span{start, p.prevEnd()}
+	u.Span = p.spanFrom(start)
 	return u
 }
 
@@ -831,7 +835,7 @@ func (p *parser) parseSearch(start Pos) *SearchExpr {
 		p.expectOp(")")
 	}
 	s.Pred = p.parseOr()
-	s.Span = Span{start, p.prevEnd()}
+	s.Span = p.spanFrom(start)
 	return s
 }
 
@@ -859,7 +863,7 @@ func (p *parser) parseFind(start Pos) Expr {
 	} else if p.acceptKw("project") {
 		f.Project = p.parseColumnList()
 	}
-	f.Span = Span{start, p.prevEnd()}
+	f.Span = p.spanFrom(start)
 	return f
 }
 
@@ -878,6 +882,6 @@ func (p *parser) parseEvaluate(start Pos) *EvaluateExpr {
 		e.Schema = p.parseColumnDecls(")")
 		p.expectOp(")")
 	}
-	e.Span = Span{start, p.prevEnd()}
+	e.Span = p.spanFrom(start)
 	return e
 }
