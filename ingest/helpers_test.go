@@ -2,8 +2,8 @@ package ingest
 
 import (
 	"context"
-	"strconv"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rmmhunt/rmmhunt/internal/testutil"

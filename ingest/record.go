@@ -250,7 +250,9 @@ func tableFromName(path string) string {
 	return best
 }
 
-func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' }
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+}
 
 // actionTables maps Defender ActionTypes to the Device* table that holds
 // them; see docs/ingest.md.

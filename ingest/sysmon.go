@@ -292,7 +292,7 @@ var flatSystemKeys = map[string]struct{}{
 
 type procInfo struct {
 	image, cmdline, created, company, product, version, description, original string
-	sha1, md5, sha256, parentImage, parentID, integrity, user                    string
+	sha1, md5, sha256, parentImage, parentID, integrity, user                 string
 }
 
 type dnsEntry struct {
