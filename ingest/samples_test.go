@@ -27,7 +27,7 @@ func TestSamples(t *testing.T) {
 			tables: map[string]int{"DeviceNetworkEvents": 17, "DeviceProcessEvents": 1, "DeviceFileCertificateInfo": 1},
 			table:  "DeviceNetworkEvents",
 			checks: []check{
-				{0, "Timestamp", "2022-11-09T17:43:28.1883500Z"}, // 5 fraction digits
+				{0, "Timestamp", "2022-11-09T17:43:28.1883500Z"},           // 5 fraction digits
 				{0, "AdditionalFields", `{"SignatureName":"HTTP_Server"}`}, // JSON-encoded string
 				{0, "ReportId", "2321"},
 				{0, "RemotePort", "50094"},
