@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func readJSONL[T any](t *testing.T, path string) []T {
 func TestCorpus(t *testing.T) {
 	dir := testutil.SharedDir(t, "corpus/hunting-queries")
 	recs := readJSONL[corpusRecord](t, filepath.Join(dir, "queries.jsonl"))
-	var total, ok, several, severalOK int
+	var total, ok, several, severalOK, severalParts, severalPartsOK int
 	var failures []string
 	for _, r := range recs {
 		if !r.LooksLikeKQL {
@@ -57,6 +58,9 @@ func TestCorpus(t *testing.T) {
 		q, errs := Parse(r.Query, Options{})
 		if r.SeveralQueries {
 			several++
+			parts, good := splitAndParse(r.Query)
+			severalParts += parts
+			severalPartsOK += good
 			if len(errs) == 0 {
 				severalOK++
 			}
@@ -74,7 +78,8 @@ func TestCorpus(t *testing.T) {
 		t.Log(f)
 	}
 	rate := float64(ok) / float64(total)
-	t.Logf("corpus: %d/%d single queries parse (%.1f%%); several-query texts parsed whole: %d/%d", ok, total, 100*rate, severalOK, several)
+	t.Logf("corpus: %d/%d single queries parse (%.1f%%); several-query texts: %d, parsed whole: %d; split at blank lines: %d/%d queries parse",
+		ok, total, 100*rate, several, severalOK, severalPartsOK, severalParts)
 	if rate < 0.98 {
 		t.Errorf("parse rate %.1f%% is below the 98%% target", 100*rate)
 	}
@@ -102,4 +107,54 @@ func checkRoundTrip(t *testing.T, name, src string, q *Query) {
 	if text2 := Print(q2); text2 != text {
 		t.Errorf("%s: printing is not stable:\n--- first ---\n%s\n--- second ---\n%s", name, text, text2)
 	}
+}
+
+// splitAndParse splits a notebook-style text into queries at blank lines
+// that fall between complete statements: blocks are joined greedily until
+// the joined text parses (or no block is left). It returns the number of
+// queries found and how many parse.
+func splitAndParse(text string) (queries, good int) {
+	var blocks []string
+	for _, b := range blankLine.Split(strings.ReplaceAll(text, "\r\n", "\n"), -1) {
+		if strings.TrimSpace(stripComments(b)) != "" {
+			blocks = append(blocks, b)
+		}
+	}
+	for i := 0; i < len(blocks); {
+		cur := blocks[i]
+		j := i + 1
+		for {
+			_, errs := Parse(cur, Options{})
+			if len(errs) == 0 {
+				good++
+				break
+			}
+			if j == len(blocks) {
+				break
+			}
+			// Only join when the next block continues this one (starts with an operator).
+			next := strings.TrimSpace(stripComments(blocks[j]))
+			if !strings.HasPrefix(next, "|") && !strings.HasPrefix(next, ")") && !strings.HasPrefix(cur, "let") {
+				break
+			}
+			cur += "\n\n" + blocks[j]
+			j++
+		}
+		queries++
+		i = j
+	}
+	return queries, good
+}
+
+var blankLine = regexp.MustCompile(`\n[ \t]*\n`)
+
+func stripComments(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "//") {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }

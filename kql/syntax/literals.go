@@ -29,6 +29,13 @@ const (
 // `±HH:MM`/`±HHMM` (converted to UTC); also RFC 1123 / RFC 822 / RFC 850 dates.
 func ParseDateTime(text string) (int64, error) {
 	s := strings.TrimSpace(text)
+	// Any Unicode space may separate the date and the time.
+	s = strings.Map(func(r rune) rune {
+		if IsWhitespace(r) {
+			return ' '
+		}
+		return r
+	}, s)
 	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
 		s = strings.TrimSpace(s[1 : len(s)-1])
 	}
