@@ -1,0 +1,47 @@
+# rmmhunt — developer tasks. `make test` is what CI runs.
+GO ?= go
+STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
+
+.PHONY: all build test test-short lint fuzz bench conformance corpus report-screenshot clean
+
+all: build test
+
+build:
+	$(GO) build -o rmmhunt ./cmd/rmmhunt
+
+test:
+	$(GO) test ./...
+
+test-short:
+	$(GO) test -short ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+	@test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.7.0
+	$(STATICCHECK) ./...
+
+# Short fuzzing runs of every fuzz target (CI runs them for a few seconds each).
+FUZZTIME ?= 5s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+# Kusto fidelity: every recorded oracle case, with a per-family table.
+conformance:
+	$(GO) test ./internal/conformance/ -run 'TestOracle|TestCorpus' -v -count=1
+
+bench:
+	cd bench && $(GO) run ./cmd/harness
+
+report-screenshot:
+	$(GO) run ./cmd/rmmhunt hunt --now 2026-03-08T00:00:00Z --format html -o report.html examples/incident/
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+	  --disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) \
+	  --window-size=1400,2000 --screenshot=report-screenshot.png file://$$(pwd)/report.html
+
+clean:
+	rm -f rmmhunt report.html report-screenshot.png
