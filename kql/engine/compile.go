@@ -99,6 +99,7 @@ func (c *compiler) compileQuery(q *syntax.Query) (res *Query, err error) {
 		}
 	}()
 	c.usedIdents = collectIdents(q)
+	c.addFilterIdents()
 	c.analyzeColumns(q)
 	var final syntax.Expr
 	for i, st := range q.Stmts {
@@ -121,6 +122,9 @@ func (c *compiler) compileQuery(q *syntax.Query) (res *Query, err error) {
 	}
 	if final == nil {
 		c.errorf(q, "the query has no tabular expression to run")
+	}
+	if c.opts.EventLevel {
+		final = eventStage(final)
 	}
 	root := c.tabular(final)
 	ordered := isOrdered(final)

@@ -31,9 +31,15 @@ type Options struct {
 	ExternalData func(url string) (string, bool)
 	// Watchlists maps a watchlist alias to a loader of its rows.
 	Watchlists func(name string) (*source.MemoryTable, bool)
-	// RowFilter, when set for a table, is applied to every row a scan of that
-	// table produces (used by exclusions); nil keeps all rows.
-	RowFilter map[string]func(types.Row, []types.Column) bool
+	// EventFilters maps a table name to a KQL boolean expression over that
+	// table's columns; every scan of the table keeps only the rows for which
+	// it is true (exclusions run a rule over kept or suppressed events).
+	EventFilters map[string]string
+	// EventLevel compiles only the event-level part of the final query:
+	// its last pipeline is cut before the first aggregating operator
+	// (summarize, count, distinct, top-nested, make-series), so the result
+	// rows are the events that feed the aggregation.
+	EventLevel bool
 }
 
 // Result is a query's output table.

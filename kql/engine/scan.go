@@ -16,6 +16,8 @@ type scanNode struct {
 	table *schema.Table
 	cols  []types.Column // the row layout: the columns the query needs
 	all   bool           // every column of the table is in the layout
+	// eventFilter is Options.EventFilters[table], compiled in the scan's scope
+	eventFilter *expr
 	// pushdown, from the filters applied directly to the scan
 	preds   []*expr
 	terms   []string
@@ -41,6 +43,9 @@ func (c *compiler) newScan(t *schema.Table, id *syntax.Ident) *scanNode {
 		}
 	}
 	s.all = all
+	if f, ok := c.opts.EventFilters[t.Name]; ok && f != "" {
+		s.eventFilter = c.eventFilter(f, s)
+	}
 	c.scans = append(c.scans, s)
 	return s
 }
@@ -93,13 +98,12 @@ func (s *scanNode) run(rc *runCtx, emit func([]types.Row) error) error {
 		return nil
 	}
 	sp := s.spec(rc.opts)
-	filter := rc.opts.RowFilter[s.table.Name]
-	cols := s.cols
+	filter := s.eventFilter
 	return rc.src.Scan(rc.ctx, sp, func(rows []types.Row) error {
 		if filter != nil {
 			kept := rows[:0:0]
 			for _, r := range rows {
-				if filter(r, cols) {
+				if v := filter.eval(r); v.Valid && v.I != 0 {
 					kept = append(kept, r)
 				}
 			}
