@@ -110,12 +110,13 @@ type input struct {
 
 // Set is the inputs of one run. It implements source.Source.
 type Set struct {
-	opts    Options
-	inputs  []*input
-	temp    string
-	sums    summaryStore
-	seen    *rejectDedup
-	scanned bool
+	opts   Options
+	inputs []*input
+	temp   string
+	sums   summaryStore
+	seen   *rejectDedup
+	// noFast turns the fast JSON-lines decoder off (tests compare both).
+	noFast bool
 }
 
 // Open expands paths (files, folders recursively, globs, "-" for stdin),

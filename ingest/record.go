@@ -138,16 +138,30 @@ func isEmpty(v types.Value) bool { return !v.Valid || (v.T == types.String && v.
 
 // put converts v into column ref.idx unless a better value is there.
 func (b *builder) put(ref colRef, v any, textual bool) {
+	if !b.wants(ref) {
+		return
+	}
+	val, reason := convert(v, b.ty.types[ref.idx], textual)
+	b.set(ref, val, reason)
+}
+
+// wants reports whether a value for ref could still change the row.
+func (b *builder) wants(ref colRef) bool {
 	i := ref.idx
 	if !b.want[i] {
-		return
+		return false
 	}
 	cur := b.prio[i]
+	return cur == 0 || isEmpty(b.vals[i]) || cur < ref.prio
+}
+
+// set stores a converted value by the priority rules: an exact column name
+// beats an alias, and a non-empty value beats an empty one; among equals
+// the first non-empty value wins.
+func (b *builder) set(ref colRef, val types.Value, reason string) {
+	i := ref.idx
+	cur := b.prio[i]
 	curEmpty := cur == 0 || isEmpty(b.vals[i])
-	if !curEmpty && cur >= ref.prio {
-		return
-	}
-	val, reason := convert(v, b.ty.types[i], textual)
 	if reason != "" {
 		b.rej = append(b.rej, Rejection{Column: b.ty.tab.Columns[i].Name, Reason: reason})
 	}

@@ -14,13 +14,18 @@ type worker struct {
 	in       *input
 	x        *expander
 	builders map[string]*builder
+	fast     *fastDecoder
 	file     string
 }
 
 func (st *scanState) newWorker(in *input) *worker {
-	return &worker{st: st, in: in, file: in.name,
+	w := &worker{st: st, in: in, file: in.name,
 		x:        &expander{kind: in.kind, table: in.table, router: newRouter()},
 		builders: map[string]*builder{}}
+	if !st.set.noFast {
+		w.fast = &fastDecoder{}
+	}
+	return w
 }
 
 // builder returns the row builder of a table: the scanned table's typed
@@ -114,6 +119,11 @@ func (w *worker) decodeText(t []byte, line int, allowArray bool, r *result) {
 		}
 		w.rejectRaw(line, "invalid UTF-8 at byte "+itoa(bad+1), t, r)
 		return
+	}
+	if w.fast != nil && !allowArray && !w.in.serial {
+		if w.fast.line(w, t, line, r) {
+			return
+		}
 	}
 	v, err := types.ParseJSONBytes(t)
 	if err != nil {

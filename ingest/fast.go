@@ -1,0 +1,549 @@
+package ingest
+
+import (
+	"math"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/rmmhunt/rmmhunt/kql/types"
+)
+
+// The fast path decodes one JSON line without building a tree: a
+// validating scanner walks the object, finds each key's raw value, and
+// converts only the values of the columns a scan needs. Anything unusual
+// (an invalid line, an escaped key, a duplicate key, a shape other than a
+// flat record or a Streaming API record, a record whose table must be
+// guessed from its columns) falls back to the simple path, which is the
+// reference: both give the same rows, rejections and counts.
+
+type span struct{ key, val []byte }
+
+// fastDecoder holds one worker's scratch space.
+type fastDecoder struct {
+	top, props []span
+}
+
+// skipWS returns the index of the first non-space byte at or after i.
+func skipWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanString returns the end (after the closing quote) of the string that
+// starts at b[i] == '"', and whether it holds a backslash. ok is false for
+// an invalid string.
+func scanString(b []byte, i int) (end int, esc bool, ok bool) {
+	i++
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case c == '"':
+			return i + 1, esc, true
+		case c == '\\':
+			esc = true
+			if i+1 >= len(b) {
+				return 0, false, false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) {
+					return 0, false, false
+				}
+				for _, h := range b[i+2 : i+6] {
+					if !isHex(h) {
+						return 0, false, false
+					}
+				}
+				i += 6
+			default:
+				return 0, false, false
+			}
+		case c < 0x20:
+			return 0, false, false
+		default:
+			i++
+		}
+	}
+	return 0, false, false
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+// scanValue returns the end of the JSON value starting at b[i].
+func scanValue(b []byte, i int, depth int) (int, bool) {
+	if i >= len(b) || depth > 1000 {
+		return 0, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		end, _, ok := scanString(b, i)
+		return end, ok
+	case c == '{':
+		i = skipWS(b, i+1)
+		if i < len(b) && b[i] == '}' {
+			return i + 1, true
+		}
+		for {
+			if i >= len(b) || b[i] != '"' {
+				return 0, false
+			}
+			end, _, ok := scanString(b, i)
+			if !ok {
+				return 0, false
+			}
+			i = skipWS(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return 0, false
+			}
+			i, ok = scanValue(b, skipWS(b, i+1), depth+1)
+			if !ok {
+				return 0, false
+			}
+			i = skipWS(b, i)
+			if i >= len(b) {
+				return 0, false
+			}
+			if b[i] == '}' {
+				return i + 1, true
+			}
+			if b[i] != ',' {
+				return 0, false
+			}
+			i = skipWS(b, i+1)
+		}
+	case c == '[':
+		i = skipWS(b, i+1)
+		if i < len(b) && b[i] == ']' {
+			return i + 1, true
+		}
+		for {
+			var ok bool
+			i, ok = scanValue(b, i, depth+1)
+			if !ok {
+				return 0, false
+			}
+			i = skipWS(b, i)
+			if i >= len(b) {
+				return 0, false
+			}
+			if b[i] == ']' {
+				return i + 1, true
+			}
+			if b[i] != ',' {
+				return 0, false
+			}
+			i = skipWS(b, i+1)
+		}
+	case c == 't':
+		return lit(b, i, "true")
+	case c == 'f':
+		return lit(b, i, "false")
+	case c == 'n':
+		return lit(b, i, "null")
+	case c == '-' || c >= '0' && c <= '9':
+		return scanNumber(b, i)
+	}
+	return 0, false
+}
+
+func lit(b []byte, i int, s string) (int, bool) {
+	if len(b)-i >= len(s) && string(b[i:i+len(s)]) == s {
+		return i + len(s), true
+	}
+	return 0, false
+}
+
+func scanNumber(b []byte, i int) (int, bool) {
+	if b[i] == '-' {
+		i++
+	}
+	if i >= len(b) {
+		return 0, false
+	}
+	if b[i] == '0' {
+		i++
+	} else if b[i] >= '1' && b[i] <= '9' {
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	} else {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return 0, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return 0, false
+		}
+	}
+	return i, true
+}
+
+// object splits the object at b (the whole of b, surrounding space
+// allowed) into key/value spans. ok is false for invalid JSON, an escaped
+// key, or a duplicate key.
+func object(b []byte, out []span) ([]span, bool) {
+	out = out[:0]
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return out, false
+	}
+	end, ok := objectAt(b, i, &out)
+	if !ok || skipWS(b, end) != len(b) {
+		return out, false
+	}
+	return out, true
+}
+
+func objectAt(b []byte, i int, out *[]span) (int, bool) {
+	var bloom [4]uint64
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return 0, false
+		}
+		kend, esc, ok := scanString(b, i)
+		if !ok || esc {
+			return 0, false
+		}
+		key := b[i+1 : kend-1]
+		h := uint64(len(key))
+		for _, c := range key {
+			h = h*31 + uint64(c)
+		}
+		bit := h & 255
+		if bloom[bit>>6]&(1<<(bit&63)) != 0 {
+			for _, s := range *out {
+				if string(s.key) == string(key) {
+					return 0, false
+				}
+			}
+		}
+		bloom[bit>>6] |= 1 << (bit & 63)
+		i = skipWS(b, kend)
+		if i >= len(b) || b[i] != ':' {
+			return 0, false
+		}
+		vs := skipWS(b, i+1)
+		ve, ok := scanValue(b, vs, 1)
+		if !ok {
+			return 0, false
+		}
+		*out = append(*out, span{key, b[vs:ve]})
+		i = skipWS(b, ve)
+		if i >= len(b) {
+			return 0, false
+		}
+		if b[i] == '}' {
+			return i + 1, true
+		}
+		if b[i] != ',' {
+			return 0, false
+		}
+		i = skipWS(b, i+1)
+	}
+}
+
+// unquote decodes a JSON string literal (quotes included) as encoding/json
+// does.
+func unquote(s []byte) string {
+	s = s[1 : len(s)-1]
+	bs := -1
+	for i, c := range s {
+		if c == '\\' {
+			bs = i
+			break
+		}
+	}
+	if bs < 0 {
+		return string(s)
+	}
+	out := make([]byte, 0, len(s))
+	out = append(out, s[:bs]...)
+	for i := bs; i < len(s); {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		switch s[i+1] {
+		case '"', '\\', '/':
+			out = append(out, s[i+1])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := rune(hex4(s[i+2:]))
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+					r2 := rune(hex4(s[i+2:]))
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						out = utf8.AppendRune(out, d)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		}
+		i += 2
+	}
+	return string(out)
+}
+
+func hex4(b []byte) int {
+	v := 0
+	for _, c := range b[:4] {
+		v <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			v |= int(c - '0')
+		case c >= 'a' && c <= 'f':
+			v |= int(c-'a') + 10
+		default:
+			v |= int(c-'A') + 10
+		}
+	}
+	return v
+}
+
+// rawValue decodes a raw JSON value as the simple path's decoder would.
+func rawValue(raw []byte) (any, bool) {
+	switch raw[0] {
+	case 'n':
+		return nil, true
+	case 't':
+		return true, true
+	case 'f':
+		return false, true
+	case '"':
+		return unquote(raw), true
+	case '{', '[':
+		v, err := types.ParseJSONBytes(raw)
+		return v, err == nil
+	}
+	v, err := types.NumberToDynamic(string(raw))
+	return v, err == nil
+}
+
+// putRaw converts a raw value into the builder.
+func (b *builder) putRaw(ref colRef, raw []byte) bool {
+	if !b.wants(ref) {
+		return true
+	}
+	t := b.ty.types[ref.idx]
+	// Integers without a fraction or exponent: no allocation.
+	if (t == types.Long || t == types.Int) && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9') && len(raw) <= 18 {
+		var n int64
+		neg := raw[0] == '-'
+		digits := raw
+		if neg {
+			digits = raw[1:]
+		}
+		plain := len(digits) > 0
+		for _, c := range digits {
+			if c < '0' || c > '9' {
+				plain = false
+				break
+			}
+			n = n*10 + int64(c-'0')
+		}
+		if plain {
+			if neg {
+				n = -n
+			}
+			if t == types.Int {
+				if n > math.MaxInt32 || n < math.MinInt32 {
+					val, reason := convert(n, t, false)
+					b.set(ref, val, reason)
+					return true
+				}
+				b.set(ref, types.NewInt(n), "")
+				return true
+			}
+			b.set(ref, types.NewLong(n), "")
+			return true
+		}
+	}
+	v, ok := rawValue(raw)
+	if !ok {
+		return false
+	}
+	val, reason := convert(v, t, false)
+	b.set(ref, val, reason)
+	return true
+}
+
+// fallbackKeys are top-level keys of shapes the fast path leaves to the
+// simple path.
+var fallbackKeys = map[string]bool{"records": true, "Results": true, "tables": true, "Event": true, "winlog": true, "EventID": true}
+
+// line decodes one line; false means "use the simple path".
+func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
+	var ok bool
+	f.top, ok = object(t, f.top)
+	if !ok {
+		return false
+	}
+	kind := w.x.kind
+	var cat, props []byte
+	tenant := ""
+	for _, s := range f.top {
+		k := string(s.key)
+		if fallbackKeys[k] {
+			return false
+		}
+		if kind != kindFlat {
+			switch k {
+			case "category":
+				cat = s.val
+			case "properties":
+				props = s.val
+			}
+		}
+	}
+	if cat != nil && props != nil {
+		if cat[0] != '"' || props[0] != '{' {
+			return false
+		}
+		for _, s := range f.top {
+			if string(s.key) == "tenantId" && s.val[0] == '"' {
+				tenant = unquote(s.val)
+			}
+		}
+		table, why := tableFromCategory(unquote(cat))
+		if why != "" {
+			if r.delta.unrouted == nil {
+				r.delta.unrouted = map[string]int64{}
+			}
+			r.delta.unrouted[why]++
+			return true
+		}
+		f.props, ok = object(props, f.props)
+		if !ok {
+			return false
+		}
+		ts := r.delta.table(table)
+		b := w.builder(table)
+		if b == nil {
+			ts.Records++
+			return true
+		}
+		if !f.fill(b, ts, f.props, f.top, tenant) {
+			return false
+		}
+		ts.Records++
+		ts.Typed = true
+		w.finishRow(b, table, line, ts, &r.outs)
+		return true
+	}
+	if kind == kindStream {
+		return false
+	}
+	table := w.x.table
+	if table == "" {
+		return false
+	}
+	ts := r.delta.table(table)
+	b := w.builder(table)
+	if b == nil {
+		ts.Records++
+		return true
+	}
+	if !f.fill(b, ts, f.top, nil, "") {
+		return false
+	}
+	ts.Records++
+	ts.Typed = true
+	w.finishRow(b, table, line, ts, &r.outs)
+	return true
+}
+
+// fill converts the spans of a record (and, for an envelope, its extra
+// keys) into the builder.
+func (f *fastDecoder) fill(b *builder, ts *TableSummary, fields, envelope []span, tenant string) bool {
+	b.reset()
+	unknown := func(k []byte) {
+		if ts.UnknownKeys == nil {
+			ts.UnknownKeys = map[string]int64{}
+		}
+		ts.UnknownKeys[string(k)]++
+	}
+	var pending map[string]int64
+	for _, s := range fields {
+		ref, ok := b.ty.index[string(s.key)]
+		if !ok {
+			if pending == nil {
+				pending = map[string]int64{}
+			}
+			pending[string(s.key)]++
+			continue
+		}
+		if !b.putRaw(ref, s.val) {
+			return false
+		}
+	}
+	for _, s := range envelope {
+		switch string(s.key) {
+		case "category", "properties", "time", "operationName", "tenantId":
+			continue
+		}
+		ref, ok := b.ty.index[string(s.key)]
+		if !ok {
+			if pending == nil {
+				pending = map[string]int64{}
+			}
+			pending[string(s.key)]++
+			continue
+		}
+		if !b.putRaw(ref, s.val) {
+			return false
+		}
+	}
+	for k, n := range pending {
+		for i := int64(0); i < n; i++ {
+			unknown([]byte(k))
+		}
+	}
+	b.finish(tenant)
+	return true
+}
