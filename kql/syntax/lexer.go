@@ -11,8 +11,9 @@ import (
 // Lex splits src into tokens. Whitespace (including the Unicode spaces Kusto
 // accepts) and // comments are skipped; adjacent string literals separated
 // only by trivia are merged into one TokString token. The returned slice always
-// ends with an TokEOF token. Lexical problems (invalid escapes, unterminated
-// literals, unexpected characters, # directives) are reported in the list.
+// ends with a TokEOF token. Lexical problems (invalid escapes, unterminated
+// literals, unexpected characters, # directives) are reported in the list
+// (at most about a hundred of them).
 func Lex(src string) ([]Token, ErrorList) {
 	lx := &lexer{src: src, lines: newLineIndex(src)}
 	var toks []Token
@@ -48,6 +49,9 @@ type lexer struct {
 }
 
 func (lx *lexer) errorf(off int, hint, format string, args ...any) {
+	if len(lx.errs) > maxErrors {
+		return // the parser stops at maxErrors anyway
+	}
 	line, col := lx.lines.position(Pos(off))
 	lx.errs = append(lx.errs, &Error{Offset: Pos(off), Line: line, Col: col, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }

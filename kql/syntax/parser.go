@@ -28,6 +28,7 @@ type parser struct {
 	warns ErrorList
 	opts  Options
 	depth int
+	errAt map[Pos]bool // offsets that already have an error
 }
 
 // Parse parses a KQL query text: statements separated by ';' (a trailing ';'
@@ -74,6 +75,11 @@ func newParser(src string, opts Options) *parser {
 		if t.Kind != TokDirective {
 			kept = append(kept, t)
 		}
+	}
+	if len(lexErrs) > maxErrors {
+		last := lexErrs[maxErrors-1]
+		lexErrs = append(lexErrs[:maxErrors:maxErrors], &Error{Offset: last.Offset, Line: last.Line, Col: last.Col, Msg: "too many errors; parsing stopped"})
+		kept = kept[len(kept)-1:] // only EOF
 	}
 	return &parser{src: src, toks: kept, lines: newLineIndex(src), errs: lexErrs, opts: opts}
 }
@@ -130,15 +136,27 @@ func (p *parser) errorf(pos Pos, hint, format string, args ...any) {
 	p.report(&Error{Offset: pos, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
+// maxErrors bounds the number of errors reported; parsing stops after it.
+const maxErrors = 100
+
 func (p *parser) report(e *Error) {
 	// One error per offset: later errors at the same place are follow-ups.
-	for _, old := range p.errs {
-		if old.Offset == e.Offset {
-			return
+	if p.errAt == nil {
+		p.errAt = map[Pos]bool{}
+		for _, old := range p.errs {
+			p.errAt[old.Offset] = true
 		}
 	}
+	if p.errAt[e.Offset] || len(p.errs) > maxErrors {
+		return
+	}
+	p.errAt[e.Offset] = true
 	e.Line, e.Col = p.lines.position(e.Offset)
 	p.errs = append(p.errs, e)
+	if len(p.errs) == maxErrors {
+		p.errs = append(p.errs, &Error{Offset: e.Offset, Line: e.Line, Col: e.Col, Msg: "too many errors; parsing stopped"})
+		p.p = len(p.toks) - 1 // jump to the end
+	}
 }
 
 func (p *parser) warnf(pos Pos, hint, format string, args ...any) {
