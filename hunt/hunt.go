@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rmmhunt/rmmhunt/exclusions"
 	"github.com/rmmhunt/rmmhunt/kql/engine"
 	"github.com/rmmhunt/rmmhunt/kql/source"
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
@@ -20,6 +21,11 @@ type Options struct {
 	Workers    int
 	NoPushdown bool
 	Lenient    bool
+	// Exclusions, when set, are applied to every rule they name: kept
+	// events give findings, suppressed events give suppressed findings.
+	Exclusions *exclusions.Set
+	// Ledger, when set, receives every suppressed event.
+	Ledger *exclusions.LedgerWriter
 }
 
 // Finding is one result row of one rule.
@@ -51,8 +57,16 @@ type RuleRun struct {
 
 // Result is a hunt's outcome.
 type Result struct {
-	Findings []*Finding
-	Runs     []*RuleRun
+	Findings   []*Finding
+	Suppressed []*Suppressed
+	Runs       []*RuleRun
+	// Expired and Inapplicable list exclusions that named a rule but did not
+	// apply to it, by rule id.
+	Expired      map[string][]*exclusions.Exclusion
+	Inapplicable map[string][]*exclusions.Compiled
+	// Matches count, per exclusion and rule, the events and findings it
+	// suppressed (for the never-matched and suppresses-most lint checks).
+	Matches []exclusions.MatchCount
 }
 
 // Failed returns the runs whose rule could not run.
@@ -68,7 +82,8 @@ func (r *Result) Failed() []*RuleRun {
 
 // Run executes every rule of pack over src.
 func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options) (*Result, error) {
-	res := &Result{}
+	res := &Result{Expired: map[string][]*exclusions.Exclusion{}, Inapplicable: map[string][]*exclusions.Compiled{}}
+	now := types.TimeFromTicks(opts.Now)
 	for _, r := range pack.Rules {
 		run := &RuleRun{Rule: r}
 		res.Runs = append(res.Runs, run)
@@ -80,6 +95,37 @@ func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options)
 		}
 		run.Windows = q.TimeWindows()
 		run.Tables = q.Tables()
+		if opts.Exclusions != nil {
+			plans := map[string]*exclusions.RulePlan{}
+			var perr error
+			for _, t := range run.Tables {
+				p, err := opts.Exclusions.ForRule(r.ID, r.Name, t, exclusions.ProjectSchema{}, now)
+				if err != nil {
+					perr = err
+					break
+				}
+				res.Expired[r.ID] = appendNew(res.Expired[r.ID], p.Expired)
+				res.Inapplicable[r.ID] = append(res.Inapplicable[r.ID], p.Inapplicable...)
+				if len(p.Active) > 0 {
+					plans[t] = p
+				}
+			}
+			if perr != nil {
+				run.Err = perr
+				run.ErrText = fmt.Sprintf("%s: exclusions: %v", r.File, perr)
+				continue
+			}
+			if len(plans) > 0 {
+				if err := excluded(ctx, r, plans, src, opts, res, run); err != nil {
+					if errors.Is(err, context.Canceled) {
+						return nil, err
+					}
+					run.Err = err
+					run.ErrText = RuleError(r, err)
+				}
+				continue
+			}
+		}
 		out, err := q.Run(ctx, src)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
@@ -95,7 +141,42 @@ func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options)
 		}
 	}
 	SortFindings(res.Findings)
+	SortSuppressed(res.Suppressed)
+	if opts.Ledger != nil {
+		if err := opts.Ledger.Flush(); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
+}
+
+// SortSuppressed orders suppressed findings like findings.
+func SortSuppressed(ss []*Suppressed) {
+	fs := make([]*Finding, len(ss))
+	pos := map[*Finding]*Suppressed{}
+	for i, s := range ss {
+		fs[i] = &s.Finding
+		pos[fs[i]] = s
+	}
+	SortFindings(fs)
+	for i, f := range fs {
+		ss[i] = pos[f]
+	}
+}
+
+func appendNew(list, add []*exclusions.Exclusion) []*exclusions.Exclusion {
+	for _, a := range add {
+		found := false
+		for _, l := range list {
+			if l == a {
+				found = true
+			}
+		}
+		if !found {
+			list = append(list, a)
+		}
+	}
+	return list
 }
 
 // RuleError renders a compile error at its position in the rule file.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rmmhunt/rmmhunt/exclusions"
 	"github.com/rmmhunt/rmmhunt/hunt"
 	"github.com/rmmhunt/rmmhunt/ingest"
 	"github.com/rmmhunt/rmmhunt/kql/types"
@@ -25,6 +27,9 @@ type huntOptions struct {
 	noPushdown     bool
 	lenient        bool
 	wide           bool
+	exclusions     []string
+	allowUnsafe    bool
+	ledger         string
 	inputs         inputFlags
 }
 
@@ -57,6 +62,9 @@ hunt says so when it happens.`,
 	f.BoolVar(&o.noPushdown, "no-pushdown", false, "disable prefilter/column/time pushdown (answers must not change)")
 	f.BoolVar(&o.lenient, "lenient-lists", false, "accept a trailing comma in lists (with a warning)")
 	f.BoolVar(&o.wide, "wide", false, "do not elide long values in the table output")
+	f.StringArrayVar(&o.exclusions, "exclusions", nil, "exclusion file (YAML, repeatable); see rmmhunt exclusions --help")
+	f.BoolVar(&o.allowUnsafe, "allow-unsafe-exclusions", false, "apply exclusions even when their lint reports errors")
+	f.StringVar(&o.ledger, "ledger", "", "append every suppressed event to FILE (JSON lines)")
 	o.inputs.register(cmd)
 	return cmd
 }
@@ -96,12 +104,28 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	hopts := hunt.Options{Now: now, Workers: o.inputs.workerCount(), NoPushdown: o.noPushdown, Lenient: o.lenient}
+	if len(o.exclusions) > 0 {
+		exset, err := loadExclusions(s, o.exclusions, pack, now, o.allowUnsafe)
+		if err != nil {
+			return err
+		}
+		hopts.Exclusions = exset
+	}
+	if o.ledger != "" {
+		lf, err := os.OpenFile(o.ledger, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return inputErr(err)
+		}
+		defer lf.Close()
+		hopts.Ledger = exclusions.NewLedgerWriter(lf)
+	}
 	set, closeInputs, err := o.inputs.open(s, args)
 	if err != nil {
 		return err
 	}
 	defer closeInputs()
-	res, err := hunt.Run(context.Background(), pack, set, hunt.Options{Now: now, Workers: o.inputs.workerCount(), NoPushdown: o.noPushdown, Lenient: o.lenient})
+	res, err := hunt.Run(context.Background(), pack, set, hopts)
 	if err != nil {
 		return inputErr(err)
 	}
@@ -257,7 +281,20 @@ func writeFindingsJSON(w io.Writer, res *hunt.Result, sum *ingest.Summary, now i
 		sb.WriteString("\n")
 		findingJSON(&sb, f)
 	}
-	sb.WriteString("\n],\"suppressed\":[],\n\"summary\":")
+	sb.WriteString("\n],\"suppressed\":[")
+	for i, sf := range res.Suppressed {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString("\n{\"rule\":")
+		ruleJSON(&sb, sf.Rule)
+		sb.WriteString(`,"exclusions":`)
+		stringList(&sb, sf.Exclusions)
+		sb.WriteString(`,"row":`)
+		report.RowObject(&sb, sf.Columns, sf.Row)
+		sb.WriteString("}")
+	}
+	sb.WriteString("\n],\n\"summary\":")
 	summaryJSON(&sb, res, sum, now)
 	sb.WriteString("}\n")
 	_, err := io.WriteString(w, sb.String())
@@ -411,5 +448,51 @@ func writeFindingsText(w io.Writer, res *hunt.Result, s *Streams, wide bool) err
 		fmt.Fprintf(w, " (tools: %s)", strings.Join(names, ", "))
 	}
 	fmt.Fprintln(w)
+	writeSuppressedText(w, res, maxw)
 	return nil
+}
+
+// writeSuppressedText lists what exclusions hid, so nothing disappears unseen.
+func writeSuppressedText(w io.Writer, res *hunt.Result, maxw int) {
+	ids := map[string]bool{}
+	for _, sf := range res.Suppressed {
+		for _, id := range sf.Exclusions {
+			ids[id] = true
+		}
+	}
+	if len(res.Suppressed) > 0 {
+		fmt.Fprintf(w, "\n%d findings suppressed by %d exclusions:\n", len(res.Suppressed), len(ids))
+		var cur string
+		var t report.Table
+		flush := func() {
+			if len(t.Rows) > 0 {
+				report.WriteText(w, t, report.TableOptions{MaxWidth: maxw})
+			}
+		}
+		for _, sf := range res.Suppressed {
+			if sf.Rule.ID != cur {
+				flush()
+				cur = sf.Rule.ID
+				fmt.Fprintf(w, "-- %s\n", sf.Rule.Name)
+				t = report.Table{Columns: append([]types.Column{{Name: "SuppressedBy", Type: types.String}}, sf.Columns...)}
+			}
+			t.Rows = append(t.Rows, append(types.Row{types.NewString(strings.Join(sf.Exclusions, ","))}, sf.Row...))
+		}
+		flush()
+	}
+	var notes []string
+	for rule, ex := range res.Expired {
+		for _, e := range ex {
+			notes = append(notes, fmt.Sprintf("exclusion %s expired on %s and was not applied to rule %s", e.ID, e.Expires.Format("2006-01-02"), rule))
+		}
+	}
+	for rule, cs := range res.Inapplicable {
+		for _, c := range cs {
+			notes = append(notes, fmt.Sprintf("exclusion %s cannot exclude any event of rule %s (it names fields the rule's table lacks)", c.Exclusion.ID, rule))
+		}
+	}
+	sort.Strings(notes)
+	for _, n := range notes {
+		fmt.Fprintln(w, "note:", n)
+	}
 }
