@@ -71,13 +71,13 @@ var seedWant = []string{
 
 func seedRecord(e seedEvent) map[string]any {
 	m := map[string]any{
-		"Timestamp":  e.ts,
-		"DeviceId":   "id-" + e.device,
-		"DeviceName": e.device,
-		"ActionType": "ConnectionSuccess",
-		"RemoteIP":   "203.0.113.7",
-		"RemotePort": 443,
-		"InitiatingProcessFileName":               "cbb.exe",
+		"Timestamp":                 e.ts,
+		"DeviceId":                  "id-" + e.device,
+		"DeviceName":                e.device,
+		"ActionType":                "ConnectionSuccess",
+		"RemoteIP":                  "203.0.113.7",
+		"RemotePort":                443,
+		"InitiatingProcessFileName": "cbb.exe",
 		"InitiatingProcessVersionInfoCompanyName": e.company,
 		"ReportId": e.report,
 	}
