@@ -1,5 +1,7 @@
 package syntax
 
+import "fmt"
+
 // Node is implemented by every AST node.
 type Node interface {
 	Pos() Pos // offset of the first byte of the node
@@ -40,6 +42,49 @@ type Query struct {
 	Span
 	Stmts    []Stmt
 	Warnings ErrorList // problems that did not stop parsing (lenient mode)
+	Src      string    // the parsed text
+
+	lines *lineIndex
+}
+
+// Position converts an offset of q.Src into a 1-based line and a 1-based
+// column counted in characters.
+func (q *Query) Position(offset Pos) (line, col int) {
+	if q.lines == nil {
+		q.lines = newLineIndex(q.Src)
+	}
+	return q.lines.position(offset)
+}
+
+// NewError makes a positioned error for a problem found at offset of q.Src
+// (for later stages such as the binder, so that all errors look alike).
+func (q *Query) NewError(at Pos, hint, format string, args ...any) *Error {
+	line, col := q.Position(at)
+	return &Error{Offset: at, Line: line, Col: col, Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// Unparen strips any number of enclosing parentheses.
+func Unparen(x Expr) Expr {
+	for {
+		p, ok := x.(*ParenExpr)
+		if !ok {
+			return x
+		}
+		x = p.X
+	}
+}
+
+// IsTabularSyntax reports whether x is tabular by its form alone: a pipe, a
+// datatable, print, range, union, externaldata, search, find or evaluate
+// source (possibly parenthesised). Names and calls may be tabular too; only
+// the binder can tell.
+func IsTabularSyntax(x Expr) bool {
+	switch Unparen(x).(type) {
+	case *PipeExpr, *DataTableExpr, *PrintExpr, *RangeExpr, *UnionExpr, *ExternalDataExpr,
+		*SearchExpr, *FindExpr, *EvaluateExpr:
+		return true
+	}
+	return false
 }
 
 // LetStmt is `let Name = Value`. Value is a scalar or tabular expression, a

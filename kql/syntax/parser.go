@@ -275,6 +275,8 @@ func (p *parser) parseQuery() *Query {
 		}
 	}
 	q.Span = Span{0, Pos(len(p.src))}
+	q.Src = p.src
+	q.lines = p.lines
 	return q
 }
 
@@ -841,7 +843,7 @@ func notSourceFollower(t Token) bool {
 	}
 	if t.Kind == TokOp {
 		switch t.Text {
-		case ",", ")", "]", "}", ".", "=", "==", "!=", "|", ";", "<", ">", "<=", ">=", "+", "-", "/", "%", "=~", "!~", "..":
+		case ",", ")", "]", "}", ".", "=", "==", "!=", "|", ";", "<", ">", "<=", ">=", "/", "%", "=~", "!~", "..":
 			return true
 		}
 	}

@@ -18,7 +18,7 @@ func TestAdversarialInputsAreFast(t *testing.T) {
 	} {
 		start := time.Now()
 		_, errs := Parse(s, Options{})
-		if d := time.Since(start); d > time.Second {
+		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("%q...: %v (%d errors)", s[:20], d, len(errs))
 		}
 	}

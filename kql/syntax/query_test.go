@@ -311,3 +311,30 @@ func TestInspect(t *testing.T) {
 		return true
 	})
 }
+
+// TestQueryHelpers checks Query.Position, Query.NewError, Unparen and
+// IsTabularSyntax.
+func TestQueryHelpers(t *testing.T) {
+	q, errs := Parse("let l = (T | distinct a);\nprint x = 1 in (l), y = -1", Options{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if l, c := q.Position(q.Stmts[1].Pos()); l != 2 || c != 1 {
+		t.Errorf("Position = %d:%d", l, c)
+	}
+	e := q.NewError(q.Stmts[1].Pos()+6, "h", "unknown name %q", "x")
+	if e.Error() != `2:7: unknown name "x"` || e.Hint != "h" {
+		t.Errorf("NewError = %q", e.Error())
+	}
+	let := q.Stmts[0].(*LetStmt)
+	if !IsTabularSyntax(let.Value) || IsTabularSyntax(&Ident{Name: "T"}) {
+		t.Error("IsTabularSyntax")
+	}
+	if _, ok := Unparen(let.Value).(*PipeExpr); !ok {
+		t.Error("Unparen")
+	}
+	pe := q.Stmts[1].(*ExprStmt).X.(*PrintExpr)
+	if len(pe.Exprs) != 2 {
+		t.Errorf("print with negative value: %s", Print(pe))
+	}
+}
