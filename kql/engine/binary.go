@@ -282,11 +282,11 @@ func arithType(op string, l, r types.Type) types.Type {
 	num := func(t types.Type) bool { return t.IsNumeric() }
 	switch {
 	case num(l) && num(r):
-		if l == types.Real || r == types.Real || l == types.Decimal || r == types.Decimal {
-			if l == types.Decimal && r == types.Decimal {
-				return types.Decimal
-			}
+		switch {
+		case l == types.Real || r == types.Real:
 			return types.Real
+		case l == types.Decimal || r == types.Decimal:
+			return types.Decimal
 		}
 		return types.Long
 	}
@@ -343,7 +343,14 @@ func arithValues(op string, t types.Type, a, b types.Value) types.Value {
 	if !a.Valid || !b.Valid {
 		return types.Null(t)
 	}
-	if t == types.Real || t == types.Decimal {
+	if t == types.Decimal {
+		f, ok := funcs.DecimalArith(op, a.AsFloat(), b.AsFloat())
+		if !ok {
+			return types.Null(t)
+		}
+		return types.NewDecimal(f)
+	}
+	if t == types.Real {
 		x, y := a.AsFloat(), b.AsFloat()
 		var f float64
 		switch op {
@@ -420,6 +427,9 @@ func arithValues(op string, t types.Type, a, b types.Value) types.Value {
 				}
 			}
 		}
+	}
+	if t == types.DateTime && (n < 0 || n > types.MaxDateTimeTicks || (op == "+" && (y > 0) != (n > x) && y != 0) || (op == "-" && (y > 0) != (n < x) && y != 0)) {
+		return types.Null(t) // outside 0001-01-01 .. 9999-12-31
 	}
 	return types.Value{T: t, Valid: true, I: n}
 }

@@ -98,6 +98,7 @@ func (c *compiler) compileQuery(q *syntax.Query) (res *Query, err error) {
 			err = syntax.ErrorList{be.err}
 		}
 	}()
+	c.checkDeclaredNames(q)
 	c.usedIdents = collectIdents(q)
 	c.addFilterIdents()
 	c.analyzeColumns(q)
@@ -304,4 +305,31 @@ func typeOf(c *compiler, tr *syntax.TypeRef) types.Type {
 		c.errorf(tr, "unknown type '%s'", tr.Name)
 	}
 	return t
+}
+
+// reservedNames are keywords the real engine refuses as unbracketed column
+// names in declarations (`extend first = ...` fails; `['first']` works).
+// Observed in the oracle: first, last, asc, desc, has, from; the rest are
+// operator keywords of the same grammar positions.
+var reservedNames = map[string]bool{
+	"first": true, "last": true, "asc": true, "desc": true, "nulls": true, "from": true,
+	"to": true, "step": true, "by": true, "on": true, "with": true, "and": true, "or": true,
+	"has": true, "has_cs": true, "hasprefix": true, "hasprefix_cs": true, "hassuffix": true,
+	"hassuffix_cs": true, "contains": true, "contains_cs": true, "startswith": true,
+	"startswith_cs": true, "endswith": true, "endswith_cs": true, "has_any": true, "has_all": true,
+	"in": true, "between": true, "matches": true, "like": true, "notlike": true, "likecs": true, "notlikecs": true,
+}
+
+// checkDeclaredNames rejects keywords used as unbracketed declared names.
+func (c *compiler) checkDeclaredNames(q *syntax.Query) {
+	inspect(q, func(n syntax.Node) bool {
+		if ne, ok := n.(*syntax.NamedExpr); ok {
+			for _, id := range ne.Names {
+				if !id.Bracketed && reservedNames[id.Name] {
+					c.errAt(id, "write ['"+id.Name+"'] to use it as a column name", "'%s' is a keyword and cannot be used as a column name here", id.Name)
+				}
+			}
+		}
+		return true
+	})
 }

@@ -49,6 +49,10 @@ type Result struct {
 	// Ordered reports whether the row order is fixed by the query (its last
 	// operator is sort, top or serialize).
 	Ordered bool
+	// Ties, when the final operator is a sort or top, gives each row the
+	// index of the first row of its tie block (rows equal on every sort
+	// key, whose relative order Kusto does not fix). Nil otherwise.
+	Ties []int
 }
 
 // Query is a compiled query, ready to run against sources.
@@ -136,12 +140,18 @@ func (q *Query) Run(ctx context.Context, src source.Source) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Columns: q.root.schema(), Ordered: q.ordered}
+	if s, ok := q.root.(*sortNode); ok {
+		rc.tieNode = s
+	}
 	err := q.root.run(rc, func(rows []types.Row) error {
 		res.Rows = append(res.Rows, rows...)
 		return nil
 	})
 	if err != nil && !errors.Is(err, errStop) {
 		return nil, err
+	}
+	if rc.ties != nil && len(rc.ties) == len(res.Rows) {
+		res.Ties = rc.ties
 	}
 	return res, nil
 }
@@ -164,6 +174,10 @@ type runCtx struct {
 	ctx  context.Context
 	src  source.Source
 	opts Options
+	// tieNode is the final sort, which reports its tie blocks in ties
+	// (see Result.Ties).
+	tieNode node
+	ties    []int
 }
 
 var errStop = errors.New("stop")

@@ -257,6 +257,10 @@ func (c *compiler) unary(x *syntax.UnaryExpr, s *rowScope) *expr {
 			t = types.Long
 		}
 		ev := e.eval
+		// A minus written on a literal makes a negative literal (-0.0 keeps
+		// its sign); on anything else Kusto computes 0 - x, so -x of a
+		// real zero is +0.
+		_, lit := x.X.(*syntax.Literal)
 		out := &expr{t: t, col: -1, node: x, eval: func(r types.Row) types.Value {
 			v := ev(r)
 			if !v.Valid {
@@ -264,7 +268,10 @@ func (c *compiler) unary(x *syntax.UnaryExpr, s *rowScope) *expr {
 			}
 			switch v.T {
 			case types.Real, types.Decimal:
-				return types.Value{T: v.T, Valid: true, F: -v.F}
+				if lit {
+					return types.Value{T: v.T, Valid: true, F: -v.F}
+				}
+				return types.Value{T: v.T, Valid: true, F: 0 - v.F}
 			}
 			return types.Value{T: t, Valid: true, I: -v.I}
 		}}

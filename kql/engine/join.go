@@ -162,7 +162,7 @@ func joinKey(keys []*expr, r types.Row, kb *strings.Builder) string {
 	for _, k := range keys {
 		v := k.eval(r)
 		if v.T == types.Int {
-			v = types.NewLong(v.I)
+			v.T = types.Long // int and long keys join by value (nulls stay null)
 		}
 		kb.WriteString(funcs.KeyString(v))
 		kb.WriteByte(0)

@@ -509,7 +509,7 @@ func (c *compiler) getschema(in node) node {
 func dotnetType(t types.Type) string {
 	switch t {
 	case types.Bool:
-		return "System.Boolean"
+		return "System.SByte" // Kusto stores bools as sbyte
 	case types.Int:
 		return "System.Int32"
 	case types.Long:

@@ -76,6 +76,16 @@ func (s *sortNode) run(rc *runCtx, emit func([]types.Row) error) error {
 	for i := 0; i < n; i++ {
 		out[i] = rows[idx[i]]
 	}
+	if rc.tieNode == node(s) {
+		t := make([]int, n)
+		for i := 1; i < n; i++ {
+			t[i] = i
+			if compareKeys(s.keys, keys[idx[i-1]], keys[idx[i]]) == 0 {
+				t[i] = t[i-1]
+			}
+		}
+		rc.ties = t
+	}
 	if len(out) == 0 {
 		return nil
 	}

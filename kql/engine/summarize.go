@@ -206,9 +206,17 @@ func aggNames(agg *funcs.Aggregate, fname string, args []*expr, call *syntax.Cal
 		return ""
 	}
 	switch fname {
-	case "arg_max", "arg_min", "argmax", "argmin", "take_any", "any":
+	case "arg_max", "arg_min", "argmax", "argmin", "take_any":
 		for i := range out {
 			out[i] = argName(i)
+		}
+		return out
+	case "any":
+		// the deprecated any() names its results any_<arg> (take_any does not)
+		for i := range out {
+			if n := argName(i); n != "" {
+				out[i] = "any_" + n
+			}
 		}
 		return out
 	case "percentile", "percentiles":

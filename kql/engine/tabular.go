@@ -178,6 +178,9 @@ func (c *compiler) datatable(x *syntax.DataTableExpr) node {
 					c.errorf(vn, "datatable: column %s is %s; the value is %s", cols[j].Name, want, v.T)
 				}
 			}
+			if v.Valid && (v.T == types.Real || v.T == types.Decimal) && v.F == 0 {
+				v.F = 0 // datatable stores no negative zero
+			}
 			if want == types.String && v.T == types.String && !v.Valid {
 				c.errorf(vn, "datatable: a string cannot be null")
 			}

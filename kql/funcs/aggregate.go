@@ -79,6 +79,7 @@ func (s *countState) Result() []types.Value { return []types.Value{types.NewLong
 // ---- sum / avg ----
 
 type sumState struct {
+	dec  decimalSum
 	t    types.Type
 	i    int64
 	f    float64
@@ -97,7 +98,9 @@ func (s *sumState) Add(a []types.Value) {
 	}
 	s.n++
 	switch v.T {
-	case types.Real, types.Decimal:
+	case types.Decimal:
+		s.dec.add(v.F)
+	case types.Real:
 		s.f += v.F
 	default:
 		s.i += v.I
@@ -109,6 +112,7 @@ func (s *sumState) Merge(o AggState) {
 	s.i += x.i
 	s.f += x.f
 	s.n += x.n
+	s.dec.r.Add(&s.dec.r, &x.dec.r)
 }
 func (s *sumState) Result() []types.Value {
 	if s.avg {
@@ -125,10 +129,15 @@ func (s *sumState) Result() []types.Value {
 		if s.t.IsInteger() {
 			return []types.Value{types.NewReal(float64(s.i) / float64(s.n))}
 		}
+		if s.t == types.Decimal {
+			return []types.Value{types.NewReal(s.dec.avg(s.n))}
+		}
 		return []types.Value{types.NewReal(s.f / float64(s.n))}
 	}
 	switch s.t {
-	case types.Real, types.Decimal:
+	case types.Decimal:
+		return []types.Value{types.NewDecimal(s.dec.float())}
+	case types.Real:
 		return []types.Value{{T: s.t, Valid: true, F: s.f}}
 	case types.TimeSpan:
 		return []types.Value{types.NewTimeSpan(s.i)}

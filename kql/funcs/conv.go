@@ -2,6 +2,7 @@ package funcs
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -17,10 +18,7 @@ func ToLong(v types.Value) types.Value {
 	case types.Bool, types.Int, types.Long, types.DateTime, types.TimeSpan:
 		return types.NewLong(v.I)
 	case types.Real, types.Decimal:
-		if math.IsNaN(v.F) || math.IsInf(v.F, 0) {
-			return types.Null(types.Long)
-		}
-		return types.NewLong(int64(v.F))
+		return realToLong(v.F)
 	case types.String:
 		if n, ok := parseIntText(v.S, 64); ok {
 			return types.NewLong(n)
@@ -31,7 +29,7 @@ func ToLong(v types.Value) types.Value {
 		case int64:
 			return types.NewLong(d)
 		case float64:
-			return types.NewLong(int64(d))
+			return realToLong(d)
 		case bool:
 			if d {
 				return types.NewLong(1)
@@ -44,6 +42,20 @@ func ToLong(v types.Value) types.Value {
 		}
 	}
 	return types.Null(types.Long)
+}
+
+// realToLong truncates a real toward zero, saturating at the long range
+// (tolong(1e19) is 9223372036854775807); NaN is null.
+func realToLong(f float64) types.Value {
+	switch {
+	case math.IsNaN(f):
+		return types.Null(types.Long)
+	case f >= 9223372036854775807.0:
+		return types.NewLong(math.MaxInt64)
+	case f <= -9223372036854775808.0:
+		return types.NewLong(math.MinInt64)
+	}
+	return types.NewLong(int64(f))
 }
 
 // ToInt converts a value as toint() does.
@@ -92,31 +104,32 @@ func parseIntText(s string, bits int) (int64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	neg := false
-	body := s
-	if body[0] == '+' || body[0] == '-' {
-		neg = body[0] == '-'
-		body = body[1:]
-	}
 	var n int64
-	var err error
-	if len(body) > 2 && (body[:2] == "0x" || body[:2] == "0X") {
-		var u uint64
-		u, err = strconv.ParseUint(body[2:], 16, 64)
+	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		// hex has no sign: toint("-0x10") is null
+		u, err := strconv.ParseUint(s[2:], 16, 64)
+		if err != nil {
+			return 0, false
+		}
 		n = int64(u)
 	} else {
+		body := s
+		if body[0] == '+' || body[0] == '-' {
+			body = body[1:]
+		}
+		if body == "" {
+			return 0, false
+		}
 		for i := 0; i < len(body); i++ {
 			if body[i] < '0' || body[i] > '9' {
 				return 0, false
 			}
 		}
-		n, err = strconv.ParseInt(body, 10, 64)
-	}
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		n = -n
+		var err error
+		n, err = strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, false
+		}
 	}
 	if bits == 32 && (n > math.MaxInt32 || n < math.MinInt32) {
 		return 0, false
@@ -163,12 +176,20 @@ func parseRealText(s string) (float64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	switch strings.ToLower(s) {
-	case "nan":
-		return math.NaN(), true
-	case "inf", "+inf", "infinity", "+infinity":
+	// .NET accepts NaN and Infinity in any case; Kusto adds its own
+	// lower-case inf literals (todouble("INF") is null).
+	switch s {
+	case "inf", "+inf":
 		return math.Inf(1), true
-	case "-inf", "-infinity":
+	case "-inf":
+		return math.Inf(-1), true
+	}
+	switch strings.ToLower(s) {
+	case "nan", "+nan", "-nan":
+		return math.NaN(), true
+	case "infinity", "+infinity":
+		return math.Inf(1), true
+	case "-infinity":
 		return math.Inf(-1), true
 	}
 	for i := 0; i < len(s); i++ {
@@ -179,6 +200,10 @@ func parseRealText(s string) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
+		// out of range: ParseFloat returns ±Inf or 0, as .NET does
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return f, true
+		}
 		return 0, false
 	}
 	return f, true
@@ -220,8 +245,10 @@ func boolText(s string) types.Value {
 	case strings.EqualFold(s, "false"):
 		return types.NewBool(false)
 	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return types.NewBool(n != 0)
+	if strings.TrimSpace(s) == s {
+		if n, ok := parseIntText(s, 64); ok {
+			return types.NewBool(n != 0)
+		}
 	}
 	return types.Null(types.Bool)
 }
@@ -239,6 +266,12 @@ func ToDateTime(v types.Value) types.Value {
 			return types.Null(types.DateTime)
 		}
 		return types.NewDateTime(v.I)
+	case types.Real, types.Decimal:
+		// a real is a tick count, truncated
+		if math.IsNaN(v.F) || v.F < 0 || v.F >= float64(types.MaxDateTimeTicks)+1 {
+			return types.Null(types.DateTime)
+		}
+		return types.NewDateTime(int64(v.F))
 	case types.String:
 		if t, ok := types.ParseDateTime(v.S); ok {
 			return types.NewDateTime(t)
@@ -271,13 +304,13 @@ func ToTimeSpan(v types.Value) types.Value {
 	case types.Real, types.Decimal:
 		return types.NewTimeSpan(int64(v.F))
 	case types.String:
-		if t, ok := types.ParseTimeSpan(v.S); ok {
+		if t, ok := parseSpanText(v.S); ok {
 			return types.NewTimeSpan(t)
 		}
 	case types.Dynamic:
 		switch d := v.D.(type) {
 		case string:
-			if t, ok := types.ParseTimeSpan(d); ok {
+			if t, ok := parseSpanText(d); ok {
 				return types.NewTimeSpan(t)
 			}
 		case types.DynTimeSpan:
@@ -373,8 +406,14 @@ func Convert(v types.Value, t types.Type) types.Value {
 	case types.Decimal:
 		r := ToReal(v)
 		r.T = types.Decimal
+		if r.Valid && r.F == 0 {
+			r.F = 0 // decimal has no negative zero
+		}
 		return r
 	case types.String:
+		if v.T == types.Decimal && v.Valid {
+			return types.NewString(formatDecimal(v.F))
+		}
 		return types.NewString(types.ToString(v))
 	case types.DateTime:
 		return ToDateTime(v)
@@ -413,4 +452,133 @@ func init() {
 	alias("toobject", "todynamic")
 	alias("totime", "totimespan")
 	alias("todate", "todatetime")
+}
+
+// decRat returns the exact decimal a decimal value's float64 stands for:
+// decimals are stored as the nearest double, and the shortest text that
+// round-trips is the decimal the query wrote or computed.
+func decRat(f float64) *big.Rat {
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+	if !ok {
+		return new(big.Rat)
+	}
+	return r
+}
+
+// DecimalArith applies + - * / % to two decimal operands with exact decimal
+// arithmetic (Kusto's decimal is a 128-bit base-10 type, so 0.1 + 0.2 is
+// exactly 0.3) and returns the nearest double. ok is false for a division
+// or remainder by zero and for non-finite operands.
+func DecimalArith(op string, x, y float64) (float64, bool) {
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
+		return 0, false
+	}
+	a, b := decRat(x), decRat(y)
+	var r big.Rat
+	switch op {
+	case "+":
+		r.Add(a, b)
+	case "-":
+		r.Sub(a, b)
+	case "*":
+		r.Mul(a, b)
+	case "/":
+		if b.Sign() == 0 {
+			return 0, false
+		}
+		r.Quo(a, b)
+	case "%":
+		if b.Sign() == 0 {
+			return 0, false
+		}
+		q := new(big.Rat).Quo(a, b)
+		n := new(big.Int).Quo(q.Num(), q.Denom()) // truncated quotient
+		r.Sub(a, new(big.Rat).Mul(new(big.Rat).SetInt(n), b))
+	default:
+		return 0, false
+	}
+	f, _ := r.Float64()
+	return f + 0, true // no negative zero in decimal
+}
+
+// decimalSum accumulates decimal values exactly.
+type decimalSum struct{ r big.Rat }
+
+func (d *decimalSum) add(f float64) { d.r.Add(&d.r, decRat(f)) }
+
+func (d *decimalSum) float() float64 { f, _ := d.r.Float64(); return f + 0 }
+
+func (d *decimalSum) avg(n int64) float64 {
+	var q big.Rat
+	q.Quo(&d.r, new(big.Rat).SetInt64(n))
+	f, _ := q.Float64()
+	return f + 0
+}
+
+// formatDecimal renders a decimal as tostring() does: no ".0" on integral
+// values and no negative zero.
+func formatDecimal(f float64) string {
+	if f == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// parseSpanText parses timespan text: Kusto's forms (types.ParseTimeSpan),
+// then .NET's TimeSpan.Parse clock form with one- or two-digit parts
+// ("0:0:0.001").
+func parseSpanText(s string) (int64, bool) {
+	if t, ok := types.ParseTimeSpan(s); ok {
+		return t, true
+	}
+	s = strings.TrimSpace(s)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var days int64
+	colon := strings.IndexByte(s, ':')
+	if colon < 0 {
+		return 0, false
+	}
+	if dot := strings.IndexByte(s[:colon], '.'); dot >= 0 {
+		d, err := strconv.ParseInt(s[:dot], 10, 64)
+		if err != nil || d < 0 || d > 10675199 {
+			return 0, false
+		}
+		days, s = d, s[dot+1:]
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, false
+	}
+	var frac int64
+	if len(parts) == 3 {
+		if dot := strings.IndexByte(parts[2], '.'); dot >= 0 {
+			fs := parts[2][dot+1:]
+			if fs == "" || len(fs) > 7 || strings.Trim(fs, "0123456789") != "" {
+				return 0, false
+			}
+			f, _ := strconv.ParseInt((fs + "0000000")[:7], 10, 64)
+			frac, parts[2] = f, parts[2][:dot]
+		}
+	}
+	limits := []int64{23, 59, 59}
+	var clock int64
+	for i, p := range parts {
+		if p == "" || len(p) > 2 || strings.Trim(p, "0123456789") != "" {
+			return 0, false
+		}
+		n, _ := strconv.ParseInt(p, 10, 64)
+		if n > limits[i] {
+			return 0, false
+		}
+		clock = clock*60 + n
+	}
+	if len(parts) == 2 {
+		clock *= 60
+	}
+	t := days*864000000000 + clock*10000000 + frac
+	if neg {
+		t = -t
+	}
+	return t, true
 }

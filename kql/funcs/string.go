@@ -118,8 +118,11 @@ func init() {
 					if start < 0 {
 						start += len(h)
 					}
-					if start < 0 || start > len(h) {
+					if start < 0 {
 						return types.Null(types.Long)
+					}
+					if start > len(h) {
+						return types.NewLong(-1) // observed: indexof("''", "'", 3) == -1
 					}
 				}
 				limit := len(h)
