@@ -404,6 +404,16 @@ func (b *builder) putRaw(ref colRef, raw []byte) bool {
 			return true
 		}
 	}
+	if raw[0] == '"' && (t == types.String || t == types.DateTime) {
+		str := unquote(raw)
+		if t == types.String {
+			b.set(ref, types.NewString(str), "")
+			return true
+		}
+		val, reason := convert(str, t, false)
+		b.set(ref, val, reason)
+		return true
+	}
 	v, ok := rawValue(raw)
 	if !ok {
 		return false

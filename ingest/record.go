@@ -106,8 +106,9 @@ func typerFor(table string) (*typer, bool) {
 // builder fills one row of a table from keys and values. It is reused
 // across records by one worker.
 type builder struct {
-	ty   *typer
-	want []bool
+	ty      *typer
+	want    []bool
+	wantIdx []int
 	vals []types.Value
 	prio []int8
 	rej  []Rejection
@@ -123,11 +124,17 @@ func newBuilder(ty *typer, want []bool) *builder {
 			want[i] = true
 		}
 	}
-	return &builder{ty: ty, want: want, vals: make([]types.Value, n), prio: make([]int8, n)}
+	b := &builder{ty: ty, want: want, vals: make([]types.Value, n), prio: make([]int8, n)}
+	for i, w := range want {
+		if w {
+			b.wantIdx = append(b.wantIdx, i)
+		}
+	}
+	return b
 }
 
 func (b *builder) reset() {
-	for i := range b.prio {
+	for _, i := range b.wantIdx {
 		b.prio[i] = 0
 		b.vals[i] = types.Value{}
 	}
@@ -201,7 +208,7 @@ func (b *builder) finish(tenant string) {
 		b.vals[ty.tenIdx] = types.NewString(tenant)
 		b.prio[ty.tenIdx] = prioEnvelope
 	}
-	for i := range b.vals {
+	for _, i := range b.wantIdx {
 		if b.prio[i] == 0 {
 			b.vals[i] = types.Null(ty.types[i])
 		}

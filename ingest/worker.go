@@ -63,6 +63,7 @@ func (w *worker) process(u *unit) *result {
 // lines decodes a chunk of complete lines.
 func (w *worker) lines(u *unit, r *result) {
 	data := u.data
+	r.outs = make([]out, 0, len(data)/256+16)
 	line := u.firstLine
 	var hits []bool
 	if w.st.pf != nil && !w.in.serial {
