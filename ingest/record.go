@@ -109,9 +109,9 @@ type builder struct {
 	ty      *typer
 	want    []bool
 	wantIdx []int
-	vals []types.Value
-	prio []int8
-	rej  []Rejection
+	vals    []types.Value
+	prio    []int8
+	rej     []Rejection
 }
 
 // newBuilder returns a builder that converts the columns marked in want
