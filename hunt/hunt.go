@@ -26,6 +26,9 @@ type Options struct {
 	Exclusions *exclusions.Set
 	// Ledger, when set, receives every suppressed event.
 	Ledger *exclusions.LedgerWriter
+	// NoSharedScan runs every rule with its own pass over the data (for
+	// tests that compare with the shared pass).
+	NoSharedScan bool
 }
 
 // Finding is one result row of one rule.
@@ -80,10 +83,17 @@ func (r *Result) Failed() []*RuleRun {
 	return out
 }
 
-// Run executes every rule of pack over src.
+// Run executes every rule of pack over src. Rules that scan each of their
+// tables once share one pass over the data (see shared.go); the others, and
+// rules with active exclusions, run on their own.
 func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options) (*Result, error) {
 	res := &Result{Expired: map[string][]*exclusions.Exclusion{}, Inapplicable: map[string][]*exclusions.Compiled{}}
 	now := types.TimeFromTicks(opts.Now)
+	type pending struct {
+		run *RuleRun
+		q   *engine.Query
+	}
+	var shared []pending
 	for _, r := range pack.Rules {
 		run := &RuleRun{Rule: r}
 		res.Runs = append(res.Runs, run)
@@ -126,6 +136,10 @@ func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options)
 				continue
 			}
 		}
+		if shareable(q) && !opts.NoSharedScan {
+			shared = append(shared, pending{run, q})
+			continue
+		}
 		out, err := q.Run(ctx, src)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
@@ -140,6 +154,27 @@ func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options)
 			res.Findings = append(res.Findings, &Finding{Rule: r, Columns: out.Columns, Row: row})
 		}
 	}
+	if len(shared) > 0 {
+		qs := make([]*engine.Query, len(shared))
+		for i, p := range shared {
+			qs[i] = p.q
+		}
+		outs, errs := sharedRun(ctx, qs, src, opts.Workers)
+		for i, p := range shared {
+			if errs[i] != nil {
+				if errors.Is(errs[i], context.Canceled) {
+					return nil, errs[i]
+				}
+				p.run.Err = errs[i]
+				p.run.ErrText = fmt.Sprintf("%s: %v", p.run.Rule.File, errs[i])
+				continue
+			}
+			p.run.Findings = len(outs[i].Rows)
+			for _, row := range outs[i].Rows {
+				res.Findings = append(res.Findings, &Finding{Rule: p.run.Rule, Columns: outs[i].Columns, Row: row})
+			}
+		}
+	}
 	SortFindings(res.Findings)
 	SortSuppressed(res.Suppressed)
 	if opts.Ledger != nil {
@@ -150,33 +185,17 @@ func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options)
 	return res, nil
 }
 
-// SortSuppressed orders suppressed findings like findings.
-func SortSuppressed(ss []*Suppressed) {
-	fs := make([]*Finding, len(ss))
-	pos := map[*Finding]*Suppressed{}
-	for i, s := range ss {
-		fs[i] = &s.Finding
-		pos[fs[i]] = s
-	}
-	SortFindings(fs)
-	for i, f := range fs {
-		ss[i] = pos[f]
-	}
-}
-
-func appendNew(list, add []*exclusions.Exclusion) []*exclusions.Exclusion {
-	for _, a := range add {
-		found := false
-		for _, l := range list {
-			if l == a {
-				found = true
-			}
+// shareable reports whether a query reads each table at most once, so it
+// can take part in a shared scan.
+func shareable(q *engine.Query) bool {
+	seen := map[string]bool{}
+	for _, sp := range q.Specs() {
+		if seen[sp.Table] {
+			return false
 		}
-		if !found {
-			list = append(list, a)
-		}
+		seen[sp.Table] = true
 	}
-	return list
+	return len(seen) == 1
 }
 
 // RuleError renders a compile error at its position in the rule file.
@@ -251,4 +270,33 @@ func rowText(r types.Row) string {
 		sb.WriteByte(0)
 	}
 	return sb.String()
+}
+
+// SortSuppressed orders suppressed findings like findings.
+func SortSuppressed(ss []*Suppressed) {
+	fs := make([]*Finding, len(ss))
+	pos := map[*Finding]*Suppressed{}
+	for i, s := range ss {
+		fs[i] = &s.Finding
+		pos[fs[i]] = s
+	}
+	SortFindings(fs)
+	for i, f := range fs {
+		ss[i] = pos[f]
+	}
+}
+
+func appendNew(list, add []*exclusions.Exclusion) []*exclusions.Exclusion {
+	for _, a := range add {
+		found := false
+		for _, l := range list {
+			if l == a {
+				found = true
+			}
+		}
+		if !found {
+			list = append(list, a)
+		}
+	}
+	return list
 }
