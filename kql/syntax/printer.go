@@ -212,7 +212,12 @@ func (pr *printer) expr(x Expr, min int) {
 	case *MemberExpr:
 		pr.expr(x.X, precPostfix)
 		pr.w(".")
-		pr.ident(x.Name)
+		if x.Name != nil && x.Name.Name != "" && isDigit(x.Name.Name[0]) {
+			// 1.2x would lex as a number: bracket digit-led member names
+			pr.w("[" + quoteString(x.Name.Name) + "]")
+		} else {
+			pr.ident(x.Name)
+		}
 	case *IndexExpr:
 		pr.expr(x.X, precPostfix)
 		pr.w("[")
