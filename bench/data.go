@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// dataset is the generated input: one file per table.
+type dataset struct {
+	dir       string
+	files     map[string]string
+	rows      map[string]int64
+	bytes     map[string]int64
+	generator string
+}
+
+type meta struct {
+	Seed      int64            `json:"seed"`
+	Rows      map[string]int64 `json:"rows"`
+	Bytes     map[string]int64 `json:"bytes"`
+	Generator string           `json:"generator"`
+}
+
+// buildRmmhunt builds the repository's rmmhunt command into the data folder.
+func buildRmmhunt(cfg config) (string, error) {
+	if _, err := os.Stat(filepath.Join(cfg.repo, "cmd", "rmmhunt")); err != nil {
+		return "", fmt.Errorf("%s/cmd/rmmhunt not found: %w", cfg.repo, err)
+	}
+	bin := filepath.Join(cfg.dataDir, "bin", "rmmhunt")
+	if err := goBuild(cfg.repo, bin, "./cmd/rmmhunt"); err != nil {
+		return "", err
+	}
+	return bin, nil
+}
+
+func goBuild(dir, out, pkg string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return nil
+}
+
+// generator returns the command prefix that writes data: `rmmhunt gen` when
+// the binary has that command, else internal/gen/cmd/gendata. Both call
+// gen.Write with the same defaults, so the data is the same.
+func generator(cfg config, rmmhuntBin string, rmmhuntErr error) ([]string, error) {
+	if rmmhuntErr == nil {
+		if err := exec.Command(rmmhuntBin, "gen", "--help").Run(); err == nil {
+			return []string{rmmhuntBin, "gen"}, nil
+		}
+	}
+	bin := filepath.Join(cfg.dataDir, "bin", "gendata")
+	if err := goBuild(cfg.repo, bin, "./internal/gen/cmd/gendata"); err != nil {
+		return nil, err
+	}
+	return []string{bin}, nil
+}
+
+func generate(gen []string, table string, rows int64, seed int64, out string) error {
+	argv := append(append([]string{}, gen...), "--table", table, "--rows", strconv.FormatInt(rows, 10), "--seed", strconv.FormatInt(seed, 10), "-o", out)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, b)
+	}
+	return nil
+}
+
+// ensureData generates the network and process files once per (rows, seed)
+// and reuses them while their sizes match what was recorded.
+func ensureData(cfg config, rmmhuntBin string, rmmhuntErr error, log io.Writer) (*dataset, error) {
+	gen, err := generator(cfg, rmmhuntBin, rmmhuntErr)
+	if err != nil {
+		return nil, err
+	}
+	rows := int64(cfg.rows)
+	if rows == 0 {
+		// Rows for --size: measure the generator's bytes per row on a sample.
+		sample := filepath.Join(cfg.dataDir, "sample.jsonl")
+		if err := generate(gen, tableNet, 5000, cfg.seed, sample); err != nil {
+			return nil, err
+		}
+		fi, err := os.Stat(sample)
+		if err != nil {
+			return nil, err
+		}
+		rows = max(1, cfg.size*5000/fi.Size())
+		os.Remove(sample)
+	}
+	want := map[string]int64{tableNet: rows, tableProc: max(1, rows/int64(cfg.procFrac))}
+	d := &dataset{
+		dir:       filepath.Join(cfg.dataDir, fmt.Sprintf("net%d-seed%d", rows, cfg.seed)),
+		files:     map[string]string{},
+		rows:      want,
+		bytes:     map[string]int64{},
+		generator: strings.Join(gen, " "),
+	}
+	for _, t := range []string{tableNet, tableProc} {
+		d.files[t] = filepath.Join(d.dir, t+".jsonl")
+	}
+	metaPath := filepath.Join(d.dir, "meta.json")
+	if b, err := os.ReadFile(metaPath); err == nil {
+		var m meta
+		if json.Unmarshal(b, &m) == nil && m.Seed == cfg.seed && sameSizes(d.files, m.Rows, m.Bytes, want) {
+			d.bytes = m.Bytes
+			fmt.Fprintf(log, "bench: reusing data in %s\n", d.dir)
+			return d, nil
+		}
+	}
+	if err := os.MkdirAll(d.dir, 0o755); err != nil {
+		return nil, err
+	}
+	for _, t := range []string{tableNet, tableProc} {
+		start := time.Now()
+		fmt.Fprintf(log, "bench: generating %d rows of %s ...\n", want[t], t)
+		if err := generate(gen, t, want[t], cfg.seed, d.files[t]); err != nil {
+			return nil, err
+		}
+		fi, err := os.Stat(d.files[t])
+		if err != nil {
+			return nil, err
+		}
+		d.bytes[t] = fi.Size()
+		fmt.Fprintf(log, "bench: %s: %.1f MB in %.1fs\n", t, float64(fi.Size())/1e6, time.Since(start).Seconds())
+	}
+	b, _ := json.MarshalIndent(meta{Seed: cfg.seed, Rows: want, Bytes: d.bytes, Generator: d.generator}, "", "  ")
+	return d, os.WriteFile(metaPath, b, 0o644)
+}
+
+func sameSizes(files map[string]string, rows, sizes, want map[string]int64) bool {
+	for t, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil || rows[t] != want[t] || fi.Size() != sizes[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// machineInfo describes where the numbers were taken.
+func machineInfo(cfg config, d *dataset) map[string]string {
+	info := map[string]string{
+		"cores":      strconv.Itoa(runtime.NumCPU()),
+		"workers":    strconv.Itoa(cfg.workers),
+		"go":         runtime.Version(),
+		"data":       d.dir,
+		"generator":  d.generator,
+		"runs":       strconv.Itoa(cfg.runs),
+		"now":        cfg.now.Format(time.RFC3339),
+		"input":      fmt.Sprintf("%s %d rows %.1f MB; %s %d rows %.1f MB", tableNet, d.rows[tableNet], float64(d.bytes[tableNet])/1e6, tableProc, d.rows[tableProc], float64(d.bytes[tableProc])/1e6),
+		"started_at": time.Now().UTC().Format(time.RFC3339),
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				info["cpu"] = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "MemTotal:") {
+				f := strings.Fields(l)
+				if kb, err := strconv.ParseFloat(f[1], 64); err == nil {
+					info["memory"] = fmt.Sprintf("%.1f GiB", kb/1024/1024)
+				}
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		info["loadavg"] = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	if db, err := sql.Open("duckdb", ""); err == nil {
+		var v string
+		if db.QueryRow("SELECT version()").Scan(&v) == nil {
+			info["duckdb"] = v
+		}
+		db.Close()
+	}
+	return info
+}
+
+func printMachine(w io.Writer, cfg config, d *dataset) {
+	info := machineInfo(cfg, d)
+	var b bytes.Buffer
+	for _, k := range []string{"cpu", "cores", "memory", "loadavg", "go", "duckdb", "workers", "runs", "now", "input", "generator"} {
+		fmt.Fprintf(&b, "%-10s %s\n", k+":", info[k])
+	}
+	fmt.Fprintln(w, b.String())
+}
