@@ -695,7 +695,6 @@ var stringOpWords = map[string]bool{
 	"contains": true, "contains_cs": true, "containscs": true, "notcontains": true, "notcontainscs": true,
 	"startswith": true, "startswith_cs": true, "endswith": true, "endswith_cs": true,
 	"like": true, "notlike": true, "likecs": true, "notlikecs": true,
-	"notbetween": false, // not an operator; listed for documentation
 }
 
 // stringOp reports the string operator at the current position and how many
@@ -785,7 +784,7 @@ func (p *parser) parsePostfix() Expr {
 			p.advance()
 			name := p.parseMemberName()
 			x = &MemberExpr{Span: Span{x.Pos(), name.End()}, X: x, Name: name}
-		case p.isOp("[") && !p.isDataTableValueStart(x):
+		case p.isOp("["):
 			p.advance()
 			idx := p.parseExpr()
 			p.expectOp("]")
@@ -798,10 +797,6 @@ func (p *parser) parsePostfix() Expr {
 		}
 	}
 }
-
-// isDataTableValueStart is a hook for sources whose '[' is not an index; no
-// expression form needs it today.
-func (p *parser) isDataTableValueStart(Expr) bool { return false }
 
 func isCallable(x Expr) bool {
 	switch x.(type) {
