@@ -13,6 +13,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/rules"
+	"github.com/rmmhunt/rmmhunt/sanction"
 )
 
 // Options configure a hunt.
@@ -26,6 +27,8 @@ type Options struct {
 	Exclusions *exclusions.Set
 	// Ledger, when set, receives every suppressed event.
 	Ledger *exclusions.LedgerWriter
+	// Sanctioned labels findings of tools the organisation runs on purpose.
+	Sanctioned *sanction.Config
 	// NoSharedScan runs every rule with its own pass over the data (for
 	// tests that compare with the shared pass).
 	NoSharedScan bool
@@ -36,6 +39,27 @@ type Finding struct {
 	Rule    *rules.Rule
 	Columns []types.Column
 	Row     types.Row
+	// Sanctioned is the sanctioned-tools entry whose scope covers this
+	// finding (nil: not sanctioned). Sanctioned findings sort last.
+	Sanctioned *sanction.Entry
+}
+
+// Tool is the RMM tool the finding is about: the result's Tool column,
+// else the rule's tool.
+func (f *Finding) Tool() string {
+	if v, ok := f.Value("Tool"); ok && v.T == types.String && v.S != "" {
+		return v.S
+	}
+	return f.Rule.Tool
+}
+
+func (f *Finding) text(names ...string) string {
+	for _, n := range names {
+		if v, ok := f.Value(n); ok {
+			return types.ToString(v)
+		}
+	}
+	return ""
 }
 
 // Value returns the finding's value of a column (and whether it exists).
@@ -175,6 +199,9 @@ func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options)
 			}
 		}
 	}
+	for _, f := range res.Findings {
+		f.Sanctioned = opts.Sanctioned.Match(f.Tool(), f.text("DeviceName"), f.text("MachineGroup"), f.text("TenantId"))
+	}
 	SortFindings(res.Findings)
 	SortSuppressed(res.Suppressed)
 	if opts.Ledger != nil {
@@ -244,6 +271,9 @@ func SortFindings(fs []*Finding) {
 	}
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
+		if (a.Sanctioned == nil) != (b.Sanctioned == nil) {
+			return a.Sanctioned == nil
+		}
 		if ra, rb := SeverityRank(a.Rule.Severity), SeverityRank(b.Rule.Severity); ra != rb {
 			return ra < rb
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/report"
 	"github.com/rmmhunt/rmmhunt/rules"
+	"github.com/rmmhunt/rmmhunt/sanction"
 )
 
 type huntOptions struct {
@@ -30,6 +31,7 @@ type huntOptions struct {
 	exclusions     []string
 	allowUnsafe    bool
 	ledger         string
+	sanctioned     string
 	inputs         inputFlags
 }
 
@@ -65,6 +67,7 @@ hunt says so when it happens.`,
 	f.StringArrayVar(&o.exclusions, "exclusions", nil, "exclusion file (YAML, repeatable); see rmmhunt exclusions --help")
 	f.BoolVar(&o.allowUnsafe, "allow-unsafe-exclusions", false, "apply exclusions even when their lint reports errors")
 	f.StringVar(&o.ledger, "ledger", "", "append every suppressed event to FILE (JSON lines)")
+	f.StringVar(&o.sanctioned, "sanctioned", "", "YAML list of RMM tools you run on purpose (optionally scoped to devices, groups, tenants); their findings are labelled and listed last")
 	o.inputs.register(cmd)
 	return cmd
 }
@@ -111,6 +114,13 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 			return err
 		}
 		hopts.Exclusions = exset
+	}
+	if o.sanctioned != "" {
+		sc, err := sanction.Load(o.sanctioned)
+		if err != nil {
+			return inputErr(err)
+		}
+		hopts.Sanctioned = sc
 	}
 	if o.ledger != "" {
 		lf, err := os.OpenFile(o.ledger, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
@@ -266,6 +276,15 @@ func stringList(sb *strings.Builder, xs []string) {
 func findingJSON(sb *strings.Builder, f *hunt.Finding) {
 	sb.WriteString(`{"rule":`)
 	ruleJSON(sb, f.Rule)
+	if f.Sanctioned != nil {
+		sb.WriteString(`,"sanctioned":{"tool":`)
+		types.WriteJSONString(sb, f.Sanctioned.Tool)
+		sb.WriteString(`,"owner":`)
+		types.WriteJSONString(sb, f.Sanctioned.Owner)
+		sb.WriteString(`,"reason":`)
+		types.WriteJSONString(sb, f.Sanctioned.Reason)
+		sb.WriteString("}")
+	}
 	sb.WriteString(`,"row":`)
 	report.RowObject(sb, f.Columns, f.Row)
 	sb.WriteString("}")
@@ -406,10 +425,14 @@ func writeFindingsText(w io.Writer, res *hunt.Result, s *Streams, wide bool) err
 	var groups []string
 	byRule := map[string][]*hunt.Finding{}
 	for _, f := range res.Findings {
-		if _, ok := byRule[f.Rule.ID]; !ok {
-			groups = append(groups, f.Rule.ID)
+		key := f.Rule.ID
+		if f.Sanctioned != nil {
+			key += " (sanctioned)"
 		}
-		byRule[f.Rule.ID] = append(byRule[f.Rule.ID], f)
+		if _, ok := byRule[key]; !ok {
+			groups = append(groups, key)
+		}
+		byRule[key] = append(byRule[key], f)
 	}
 	for _, id := range groups {
 		fs := byRule[id]
@@ -422,7 +445,15 @@ func writeFindingsText(w io.Writer, res *hunt.Result, s *Streams, wide bool) err
 		if r.Tool != "" {
 			tool = " · tool: " + r.Tool
 		}
-		fmt.Fprintf(w, "== %s [%s]%s · %d findings\n", r.Name, sev, tool, len(fs))
+		label := ""
+		if fs[0].Sanctioned != nil {
+			label = " · SANCTIONED (" + fs[0].Sanctioned.Tool + " is on the sanctioned list"
+			if fs[0].Sanctioned.Reason != "" {
+				label += ": " + fs[0].Sanctioned.Reason
+			}
+			label += ")"
+		}
+		fmt.Fprintf(w, "== %s [%s]%s · %d findings%s\n", r.Name, sev, tool, len(fs), label)
 		t := report.Table{Columns: fs[0].Columns}
 		for _, f := range fs {
 			t.Rows = append(t.Rows, f.Row)
