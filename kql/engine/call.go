@@ -19,6 +19,9 @@ func (c *compiler) call(x *syntax.CallExpr, s *rowScope) *expr {
 	if b := c.env.lookup(name); b != nil && b.kind == bindFunc {
 		return c.callUserFunc(b, x.Args, x, s)
 	}
+	if isWindowFunc(name) {
+		return c.windowCallExpr(x, s)
+	}
 	switch name {
 	case "now":
 		if len(x.Args) > 1 {
@@ -54,6 +57,11 @@ func (c *compiler) call(x *syntax.CallExpr, s *rowScope) *expr {
 	case "toscalar":
 		if len(x.Args) != 1 {
 			c.errorf(x, "toscalar() takes one tabular argument")
+		}
+		if !c.isTabular(x.Args[0]) {
+			// toscalar of a scalar expression is the expression itself
+			e := c.scalar(x.Args[0], s)
+			return &expr{t: e.t, eval: e.eval, c: e.c, col: -1, node: x}
 		}
 		sub := c.tabular(x.Args[0])
 		cols := sub.schema()

@@ -25,6 +25,11 @@ type compiler struct {
 	warnings    syntax.ErrorList
 	depth       int
 	prepares    []func(rc *runCtx) error
+	// window is the window context of the operator being compiled, nil
+	// where window functions are not allowed.
+	window *windowCtx
+	// serialized marks nodes whose output rows are serialized.
+	serialized map[node]bool
 }
 
 // env is a lexical scope of let bindings.

@@ -8,14 +8,28 @@ import (
 )
 
 // operator compiles one pipe operator applied to in.
+// operator compiles one pipe operator applied to in, and records whether
+// its output is serialized.
 func (c *compiler) operator(in node, op syntax.Operator, inExpr syntax.Expr) node {
+	out := c.operator1(in, op, inExpr)
+	switch op.(type) {
+	case *syntax.SortOp, *syntax.TopOp, *syntax.SerializeOp:
+		c.markSerialized(out, true)
+	case *syntax.WhereOp, *syntax.ExtendOp, *syntax.ProjectOp, *syntax.ProjectAwayOp, *syntax.ProjectKeepOp,
+		*syntax.ProjectRenameOp, *syntax.ProjectReorderOp, *syntax.TakeOp, *syntax.ParseOp, *syntax.ParseKvOp, *syntax.AsOp, *syntax.RenderOp:
+		c.markSerialized(out, c.serializedNode(in))
+	}
+	return out
+}
+
+func (c *compiler) operator1(in node, op syntax.Operator, inExpr syntax.Expr) node {
 	switch o := op.(type) {
 	case *syntax.WhereOp:
-		return c.where(in, o)
+		return c.windowed(in, func(in node) node { return c.where(in, o) })
 	case *syntax.ExtendOp:
-		return c.extend(in, o.Exprs, false, o)
+		return c.windowed(in, func(in node) node { return c.extend(in, o.Exprs, false, o) })
 	case *syntax.ProjectOp:
-		return c.project(in, o)
+		return c.windowed(in, func(in node) node { return c.project(in, o) })
 	case *syntax.ProjectAwayOp:
 		return c.projectAway(in, o)
 	case *syntax.ProjectKeepOp:
@@ -45,8 +59,9 @@ func (c *compiler) operator(in node, op syntax.Operator, inExpr syntax.Expr) nod
 		}
 		return c.sort(in, []*syntax.SortKey{o.Key}, n.c.I, o)
 	case *syntax.SerializeOp:
+		c.markSerialized(in, true)
 		if len(o.Exprs) > 0 {
-			return c.extend(in, o.Exprs, true, o)
+			return c.windowed(in, func(in node) node { return c.extend(in, o.Exprs, true, o) })
 		}
 		return in
 	case *syntax.AsOp:
@@ -71,6 +86,13 @@ func (c *compiler) operator(in node, op syntax.Operator, inExpr syntax.Expr) nod
 		return c.invoke(in, o, inExpr)
 	case *syntax.GetSchemaOp:
 		return c.getschema(in)
+	case *syntax.ParseKvOp:
+		return c.parseKv(in, o)
+	case *syntax.SearchExpr:
+		if len(o.Tables) > 0 {
+			c.unsupported(o, "search in (...) after a pipe")
+		}
+		return c.search(in, o)
 	case *syntax.BadOp:
 		c.unsupported(o, "operator "+o.Name)
 	}

@@ -74,6 +74,12 @@ func (c *compiler) parse(in node, o *syntax.ParseOp) node {
 				re.WriteString(regexp.QuoteMeta(x.Str))
 			}
 		case *syntax.Ident, *syntax.ColumnDecl:
+			if i > 0 {
+				switch o.Pattern[i-1].(type) {
+				case *syntax.Ident, *syntax.ColumnDecl:
+					c.errorf(x, "parse: two columns need a string constant between them")
+				}
+			}
 			var name string
 			t := types.String
 			switch y := x.(type) {
