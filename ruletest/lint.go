@@ -112,7 +112,7 @@ func LintRule(r *rules.Rule, opts LintOptions) rules.Diagnostics {
 		for _, em := range r.EntityMappings {
 			for _, fm := range em.FieldMappings {
 				if !have[fm.ColumnName] {
-					ds = append(ds, rules.Diagnostic{File: r.File, Line: r.QueryLine, Severity: rules.SeverityWarning, Code: CodeEntityColumn,
+					ds = append(ds, rules.Diagnostic{File: r.File, Severity: rules.SeverityWarning, Code: CodeEntityColumn,
 						Message: fmt.Sprintf("entity mapping %s.%s names column %q, which the query does not return", em.EntityType, fm.Identifier, fm.ColumnName),
 						Hint:    "result columns: " + strings.Join(names, ", ")})
 				}
