@@ -88,6 +88,8 @@ func (c *compiler) operator1(in node, op syntax.Operator, inExpr syntax.Expr) no
 		return c.getschema(in)
 	case *syntax.ParseKvOp:
 		return c.parseKv(in, o)
+	case *syntax.MakeSeriesOp:
+		return c.makeSeries(in, o)
 	case *syntax.SearchExpr:
 		if len(o.Tables) > 0 {
 			c.unsupported(o, "search in (...) after a pipe")
