@@ -253,10 +253,7 @@ func (p *parser) parseQuery() *Query {
 			continue
 		}
 		before := p.p
-		st := p.parseStmt()
-		if st != nil {
-			q.Stmts = append(q.Stmts, st)
-		}
+		q.Stmts = append(q.Stmts, p.parseStmt())
 		if p.acceptOp(";") || p.cur().Kind == TokEOF {
 			continue
 		}

@@ -258,11 +258,11 @@ func TestSeveralErrors(t *testing.T) {
 // TestLenientTrailingComma checks the Lenient option of §9.1.
 func TestLenientTrailingComma(t *testing.T) {
 	src := "T\n| where x has_any ('a',\n  'b',  // c\n)\n| project a, b, c\n| extend y = f(1, 2, )"
-	q, errs := Parse(src, Options{})
+	_, errs := Parse(src, Options{})
 	if len(errs) != 2 || errs[0].Code != "KS006" || errs[0].Line != 3 || errs[0].Col != 7 || errs[1].Line != 6 {
 		t.Fatalf("strict: %s", errs.String())
 	}
-	q, errs = Parse(src, Options{Lenient: true})
+	q, errs := Parse(src, Options{Lenient: true})
 	if len(errs) != 0 {
 		t.Fatalf("lenient: %s", errs.String())
 	}
