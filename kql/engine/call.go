@@ -22,6 +22,11 @@ func (c *compiler) call(x *syntax.CallExpr, s *rowScope) *expr {
 	if isWindowFunc(name) {
 		return c.windowCallExpr(x, s)
 	}
+	if c.aggCtx != nil {
+		if _, ok := funcs.LookupAggregate(name); ok {
+			return c.aggCtx.add(x)
+		}
+	}
 	switch name {
 	case "now":
 		if len(x.Args) > 1 {

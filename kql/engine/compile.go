@@ -30,6 +30,9 @@ type compiler struct {
 	window *windowCtx
 	// serialized marks nodes whose output rows are serialized.
 	serialized map[node]bool
+	// aggCtx is set while compiling a summarize expression over
+	// aggregates (sum(x) * 2): aggregate calls become hidden columns.
+	aggCtx *aggContext
 }
 
 // env is a lexical scope of let bindings.

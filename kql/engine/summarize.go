@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/rmmhunt/rmmhunt/kql/funcs"
@@ -88,6 +89,9 @@ func (s *summarizeNode) run(rc *runCtx, emit func([]types.Row) error) error {
 }
 
 func (c *compiler) summarize(in node, o *syntax.SummarizeOp) node {
+	if c.aggCtx != nil {
+		c.errorf(o, "summarize inside an aggregate expression")
+	}
 	s := c.scopeOf(in)
 	n := &summarizeNode{in: in}
 	taken := map[string]bool{}
@@ -116,6 +120,16 @@ func (c *compiler) summarize(in node, o *syntax.SummarizeOp) node {
 		n.keys = append(n.keys, e)
 		n.cols = append(n.cols, types.Column{Name: name, Type: e.t})
 	}
+	type outCol struct {
+		idx int   // column of the summarize output, or -1
+		e   *expr // computed over the summarize output row
+	}
+	var outs []outCol
+	for i := range n.cols {
+		outs = append(outs, outCol{idx: i})
+	}
+	computed := false
+	nkeys := len(n.keys)
 	for _, a := range o.Aggs {
 		var names []string
 		val := a
@@ -125,66 +139,143 @@ func (c *compiler) summarize(in node, o *syntax.SummarizeOp) node {
 			}
 			val = ne.Value
 		}
-		call, ok := val.(*syntax.CallExpr)
-		if !ok {
-			c.unsupported(val, "expressions over aggregates in summarize (aggregate in one summarize, compute with extend after it)")
-		}
-		fname := call.Name()
-		agg, ok := funcs.LookupAggregate(fname)
-		if !ok {
-			if _, isScalar := funcs.LookupScalar(fname); isScalar {
-				c.unsupported(call, "scalar expressions over aggregates in summarize ("+fname+"(...)); use extend after summarize")
+		if call, ok := val.(*syntax.CallExpr); ok && c.isAggregateCall(call) {
+			first := len(n.cols)
+			c.addAggregate(n, s, call, a, names, taken, false)
+			for i := first; i < len(n.cols); i++ {
+				outs = append(outs, outCol{idx: i})
 			}
-			c.errAt(call.Fun, "", "not supported: aggregate function %s()", fname)
+			continue
 		}
-		if len(call.Args) < agg.MinArgs || len(call.Args) > agg.MaxArgs {
-			c.errorf(call, "%s() takes %s arguments, got %d", fname, argRange(agg.MinArgs, agg.MaxArgs), len(call.Args))
+		// an expression over aggregates: each aggregate call becomes a
+		// hidden column of the summarize; the expression is computed from
+		// the by keys and those columns
+		if len(names) > 1 {
+			c.errorf(a, "an expression over aggregates produces one column")
 		}
-		var args []*expr
-		var fargs []funcs.Arg
-		star := false
-		for i, ae := range call.Args {
-			if _, isStar := ae.(*syntax.StarExpr); isStar && (fname == "arg_max" || fname == "arg_min" || fname == "take_any" || fname == "argmax" || fname == "argmin" || fname == "any") {
-				star = true
-				// every input column except the by keys (and the first arg)
-				for j := range s.cols {
-					if isKeyCol(n.keys, j) || (i > 0 && len(args) > 0 && args[0].col == j) {
-						continue
-					}
-					e := c.colRef(j, s, ae)
-					args = append(args, e)
-					fargs = append(fargs, funcs.Arg{Type: e.t})
+		saved := c.aggCtx
+		nAggs := len(n.aggs)
+		c.aggCtx = &aggContext{in: s, add: func(call *syntax.CallExpr) *expr {
+			i := len(n.cols)
+			c.addAggregate(n, s, call, call, nil, taken, true)
+			if len(n.cols) != i+1 {
+				c.errorf(call, "%s() produces several columns; it cannot be used inside an expression", call.Name())
+			}
+			t := n.cols[i].Type
+			return &expr{t: t, col: -1, node: call, eval: func(r types.Row) types.Value { return r[i] }}
+		}}
+		e := c.scalar(val, newScope(n.cols[:nkeys]))
+		c.aggCtx = saved
+		if len(n.aggs) == nAggs {
+			c.errorf(val, "summarize needs an aggregate function here (count(), sum(), ...)")
+		}
+		name := ""
+		if len(names) == 1 {
+			name = names[0]
+		} else if name = e.name; name == "" {
+			name = columnN(taken)
+		}
+		name = uniqueName(taken, name)
+		taken[name] = true
+		computed = true
+		outs = append(outs, outCol{idx: -1, e: &expr{t: e.t, eval: e.eval, col: -1, name: name}})
+	}
+	if !computed {
+		return n
+	}
+	cols := make([]types.Column, len(outs))
+	for i, oc := range outs {
+		if oc.idx >= 0 {
+			cols[i] = n.cols[oc.idx]
+		} else {
+			cols[i] = types.Column{Name: oc.e.name, Type: oc.e.t}
+		}
+	}
+	return &mapNode{in: n, cols: cols, fn: func(r types.Row) types.Row {
+		out := make(types.Row, len(outs))
+		for i, oc := range outs {
+			if oc.idx >= 0 {
+				out[i] = r[oc.idx]
+			} else {
+				out[i] = oc.e.eval(r)
+			}
+		}
+		return out
+	}}
+}
+
+// aggContext lets aggregate calls appear inside a summarize expression.
+type aggContext struct {
+	in  *rowScope
+	add func(call *syntax.CallExpr) *expr
+}
+
+// isAggregateCall reports whether call names an aggregate function (and not
+// a user function of the same name).
+func (c *compiler) isAggregateCall(call *syntax.CallExpr) bool {
+	name := call.Name()
+	if b := c.env.lookup(name); b != nil && b.kind == bindFunc {
+		return false
+	}
+	_, ok := funcs.LookupAggregate(name)
+	return ok
+}
+
+// addAggregate compiles one aggregate call of a summarize and appends its
+// result columns (hidden ones get names no query can write).
+func (c *compiler) addAggregate(n *summarizeNode, s *rowScope, call *syntax.CallExpr, a syntax.Expr, names []string, taken map[string]bool, hidden bool) {
+	saved := c.aggCtx
+	c.aggCtx = nil // no aggregates inside aggregate arguments
+	defer func() { c.aggCtx = saved }()
+	fname := call.Name()
+	agg, _ := funcs.LookupAggregate(fname)
+	if len(call.Args) < agg.MinArgs || len(call.Args) > agg.MaxArgs {
+		c.errorf(call, "%s() takes %s arguments, got %d", fname, argRange(agg.MinArgs, agg.MaxArgs), len(call.Args))
+	}
+	var args []*expr
+	var fargs []funcs.Arg
+	for i, ae := range call.Args {
+		if _, isStar := ae.(*syntax.StarExpr); isStar && (fname == "arg_max" || fname == "arg_min" || fname == "take_any" || fname == "argmax" || fname == "argmin" || fname == "any") {
+			// every input column except the by keys (and the first arg)
+			for j := range s.cols {
+				if isKeyCol(n.keys, j) || (i > 0 && len(args) > 0 && args[0].col == j) {
+					continue
 				}
-				continue
+				e := c.colRef(j, s, ae)
+				args = append(args, e)
+				fargs = append(fargs, funcs.Arg{Type: e.t})
 			}
-			e := c.scalar(ae, s)
-			args = append(args, e)
-			fargs = append(fargs, funcs.Arg{Type: e.t, Const: e.c})
+			continue
 		}
-		_ = star
-		rts, newState, err := agg.Compile(fargs)
-		if err != nil {
-			c.errorf(call, "%s(): %s", fname, trimFuncPrefix(fname, err.Error()))
+		e := c.scalar(ae, s)
+		args = append(args, e)
+		fargs = append(fargs, funcs.Arg{Type: e.t, Const: e.c})
+	}
+	rts, newState, err := agg.Compile(fargs)
+	if err != nil {
+		c.errorf(call, "%s(): %s", fname, trimFuncPrefix(fname, err.Error()))
+	}
+	outNames := aggNames(agg, fname, args, call, len(rts))
+	if len(names) > 0 {
+		if len(names) > len(rts) {
+			c.errorf(a, "%s() produces %d columns but %d names were given", fname, len(rts), len(names))
 		}
-		outNames := aggNames(agg, fname, args, call, len(rts))
-		if len(names) > 0 {
-			if len(names) != len(rts) && !(len(names) < len(rts)) {
-				c.errorf(a, "%s() produces %d columns but %d names were given", fname, len(rts), len(names))
-			}
-			copy(outNames, names)
-		}
-		for i, t := range rts {
-			nm := outNames[i]
+		copy(outNames, names)
+	}
+	for i, t := range rts {
+		nm := outNames[i]
+		if hidden {
+			nm = fmt.Sprintf("\x00agg%d", len(n.cols))
+		} else {
 			if nm == "" {
 				nm = columnN(taken)
 			}
 			nm = uniqueName(taken, nm)
 			taken[nm] = true
-			n.cols = append(n.cols, types.Column{Name: nm, Type: t})
 		}
-		n.aggs = append(n.aggs, aggSpec{agg: agg, args: args, newState: newState, nOut: len(rts)})
+		n.cols = append(n.cols, types.Column{Name: nm, Type: t})
 	}
-	return n
+	n.aggs = append(n.aggs, aggSpec{agg: agg, args: args, newState: newState, nOut: len(rts)})
 }
 
 func isKeyCol(keys []*expr, j int) bool {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rmmhunt/rmmhunt/kql/funcs"
 	"github.com/rmmhunt/rmmhunt/kql/source"
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
 	"github.com/rmmhunt/rmmhunt/kql/types"
@@ -172,6 +173,14 @@ func (c *compiler) datatable(x *syntax.DataTableExpr) node {
 					v = types.NewDynamic(types.ToDynamic(v))
 				case v.T.IsNumeric() && want.IsNumeric():
 					v = convertNumeric(v, want)
+				case v.T == types.String && want != types.Dynamic:
+					// a string literal in a typed column is converted
+					// (datatable(v:long)["1"] holds 1)
+					cv := funcs.Convert(v, want)
+					if !cv.Valid {
+						c.errorf(vn, "datatable: '%s' is not a valid %s for column %s", v.S, want, cols[j].Name)
+					}
+					v = cv
 				case want == types.String && v.T != types.String:
 					c.errorf(vn, "datatable: column %s is string; the value is %s", cols[j].Name, v.T)
 				default:

@@ -228,9 +228,16 @@ func (s *listState) Add(a []types.Value) {
 	}
 	v := a[0]
 	if !v.Valid {
-		if s.nulls {
+		// a dynamic null is an element of a dynamic list (observed:
+		// make_list over dynamic(null) and [5] gives [null, 5])
+		if s.nulls || (v.T == types.Dynamic && !s.set) {
 			s.addItem(nil)
 		}
+		return
+	}
+	if v.T == types.Decimal {
+		// decimals inside dynamic values are held as their text
+		s.addItem(formatDecimal(v.F))
 		return
 	}
 	if v.T == types.Dynamic {

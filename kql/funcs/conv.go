@@ -45,10 +45,10 @@ func ToLong(v types.Value) types.Value {
 }
 
 // realToLong truncates a real toward zero, saturating at the long range
-// (tolong(1e19) is 9223372036854775807); NaN is null.
+// (tolong(1e19) is 9223372036854775807); NaN and ±inf are null.
 func realToLong(f float64) types.Value {
 	switch {
-	case math.IsNaN(f):
+	case math.IsNaN(f), math.IsInf(f, 0):
 		return types.Null(types.Long)
 	case f >= 9223372036854775807.0:
 		return types.NewLong(math.MaxInt64)
@@ -179,9 +179,9 @@ func parseRealText(s string) (float64, bool) {
 	// .NET accepts NaN and Infinity in any case; Kusto adds its own
 	// lower-case inf literals (todouble("INF") is null).
 	switch s {
-	case "inf", "+inf":
+	case "inf", "+inf", "Inf", "+Inf":
 		return math.Inf(1), true
-	case "-inf":
+	case "-inf", "-Inf":
 		return math.Inf(-1), true
 	}
 	switch strings.ToLower(s) {
@@ -383,6 +383,9 @@ func ToDynamic(v types.Value) types.Value {
 	case types.Dynamic:
 		return v
 	case types.String:
+		if strings.TrimSpace(v.S) == "" {
+			return types.Null(types.Dynamic) // parse_json("") is null
+		}
 		d, err := types.ParseJSON(v.S)
 		if err != nil {
 			return types.NewDynamic(v.S)

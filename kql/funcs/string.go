@@ -411,3 +411,40 @@ func trimEndOnce(pat, s string) string {
 	}
 	return s
 }
+
+func init() {
+	// strrep(value, multiplier[, delimiter]): value repeated multiplier
+	// times, joined by delimiter; a multiplier below 1 gives "". The
+	// repetitions are capped at 1,000,000.
+	register(&Scalar{Name: "strrep", MinArgs: 2, MaxArgs: 3, NameKind: NameNone,
+		Compile: func(args []Arg) (types.Type, EvalFunc, error) {
+			if !args[1].Type.IsInteger() {
+				return 0, nil, argErr("strrep(): the multiplier must be an integer, not %s", args[1].Type)
+			}
+			if err := requireString("strrep", args, 2); err != nil {
+				return 0, nil, err
+			}
+			return types.String, func(a []types.Value) types.Value {
+				if !a[1].Valid || a[1].I < 1 {
+					return types.NewString("")
+				}
+				n := a[1].I
+				if n > 1_000_000 {
+					n = 1_000_000
+				}
+				delim := ""
+				if len(a) > 2 {
+					delim = str(a[2])
+				}
+				s := str(a[0])
+				var b strings.Builder
+				for i := int64(0); i < n; i++ {
+					if i > 0 {
+						b.WriteString(delim)
+					}
+					b.WriteString(s)
+				}
+				return types.NewString(b.String())
+			}, nil
+		}})
+}
