@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -89,7 +90,7 @@ func seedRecord(e seedEvent) map[string]any {
 	return m
 }
 
-// writeSeedInputs writes the seed events in the three Defender shapes.
+// writeSeedInputs writes the seed events in every Defender and Sentinel shape.
 func writeSeedInputs(t *testing.T, dir string) map[string]string {
 	var flat, blob bytes.Buffer
 	var records []any
@@ -106,10 +107,63 @@ func writeSeedInputs(t *testing.T, dir string) map[string]string {
 		records = append(records, env)
 	}
 	hub, _ := json.Marshal(map[string]any{"records": records})
+	// Advanced hunting portal CSV (with " [UTC]" on the time header), API
+	// JSON (Schema + Results), Log Analytics query JSON (tables/columns/rows)
+	// and Sentinel exported JSON lines (TimeGenerated, Type, TenantId).
+	cols := []string{"Timestamp", "DeviceId", "DeviceName", "ActionType", "RemoteIP", "RemotePort", "RemoteUrl",
+		"InitiatingProcessFileName", "InitiatingProcessVersionInfoCompanyName", "ReportId"}
+	var csvb, sent bytes.Buffer
+	cw := csv.NewWriter(&csvb)
+	head := append([]string(nil), cols...)
+	head[0] = "Timestamp [UTC]"
+	cw.Write(head)
+	var results []any
+	var laRows [][]any
+	for _, e := range seedEvents {
+		rec := seedRecord(e)
+		var line []string
+		var laRow []any
+		for _, c := range cols {
+			v := rec[c]
+			if v == nil {
+				line = append(line, "")
+			} else {
+				line = append(line, fmt.Sprint(v))
+			}
+			laRow = append(laRow, v)
+		}
+		cw.Write(line)
+		results = append(results, rec)
+		laRows = append(laRows, append([]any{"DeviceNetworkEvents"}, laRow...))
+		sr := map[string]any{"TenantId": "00000000-0000-0000-0000-000000000001", "Type": "DeviceNetworkEvents", "TimeGenerated": e.ts}
+		for k, v := range rec {
+			if k != "Timestamp" {
+				sr[k] = v
+			}
+		}
+		b, _ := json.Marshal(sr)
+		sent.Write(b)
+		sent.WriteByte('\n')
+	}
+	cw.Flush()
+	var schema []any
+	for _, c := range cols {
+		schema = append(schema, map[string]string{"Name": c, "Type": "String"})
+	}
+	api, _ := json.Marshal(map[string]any{"Schema": schema, "Results": results})
+	laCols := []any{map[string]string{"name": "Type", "type": "string"}}
+	for _, c := range cols {
+		laCols = append(laCols, map[string]string{"name": c, "type": "string"})
+	}
+	la, _ := json.Marshal(map[string]any{"tables": []any{map[string]any{"name": "PrimaryResult", "columns": laCols, "rows": laRows}}})
 	files := map[string]string{
 		"flat":     filepath.Join(dir, "DeviceNetworkEvents.jsonl"),
 		"eventhub": filepath.Join(dir, "eventhub.json"),
 		"blob":     filepath.Join(dir, "PT1H.json"),
+		"csv":      filepath.Join(dir, "DeviceNetworkEvents_export.csv"),
+		"api":      filepath.Join(dir, "DeviceNetworkEvents_api.json"),
+		"la":       filepath.Join(dir, "la_query.json"),
+		"sentinel": filepath.Join(dir, "sentinel_export.jsonl"),
 	}
 	for k, p := range files {
 		var data []byte
@@ -120,6 +174,14 @@ func writeSeedInputs(t *testing.T, dir string) map[string]string {
 			data = hub
 		case "blob":
 			data = blob.Bytes()
+		case "csv":
+			data = csvb.Bytes()
+		case "api":
+			data = api
+		case "la":
+			data = la
+		case "sentinel":
+			data = sent.Bytes()
 		}
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -139,14 +201,16 @@ type huntJSON struct {
 }
 
 // TestSeedRuleFidelity runs the shipped seed rule over test data covering
-// URL forms, near misses, window edges and empty URLs, in all three
-// Defender input shapes, and checks the exact Kusto result and that the
-// findings are byte-identical across shapes.
+// URL forms, near misses, window edges and empty URLs, exported in seven
+// Defender and Sentinel shapes (flat API rows, Event Hub, storage blob,
+// portal CSV, API JSON, Log Analytics query JSON, Sentinel JSON lines), and
+// checks the exact Kusto result and that the findings are byte-identical
+// across shapes.
 func TestSeedRuleFidelity(t *testing.T) {
 	dir := t.TempDir()
 	files := writeSeedInputs(t, dir)
 	var first string
-	for _, shape := range []string{"flat", "eventhub", "blob"} {
+	for _, shape := range []string{"flat", "eventhub", "blob", "csv", "api", "la", "sentinel"} {
 		code, out, errs := run(t, "hunt", "--rules", "rules/builtin/seed", "--now", "2026-03-08T00:00:00Z", "--format", "json", files[shape])
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", shape, code, errs)
