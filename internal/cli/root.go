@@ -109,7 +109,7 @@ the false-positive exclusions you add before it trusts them.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newQueryCmd(s), newHuntCmd(s), newVersionCmd(s), newGenCmd(s), newExclusionsCmd(s))
+	root.AddCommand(newQueryCmd(s), newHuntCmd(s), newVersionCmd(s), newGenCmd(s), newExclusionsCmd(s), newRulesCmd(s), newCatalogCmd(s))
 	return root
 }
 
