@@ -65,7 +65,7 @@ type outcome struct {
 	reason string
 }
 
-var lastOpRe = regexp.MustCompile(`\|\s*(sort|order|top|serialize)\b[^|]*$`)
+var lastOpRe = regexp.MustCompile(`\|\s*(sort|order|top|serialize)(?:\s[^|]*)?$`)
 
 func orderedQuery(q string) bool {
 	// the harness rule: the last tabular operator in the text

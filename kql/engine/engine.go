@@ -27,8 +27,11 @@ type Options struct {
 	NoPushdown bool
 	// Workers is the number of decode workers sources may use.
 	Workers int
-	// ExternalData maps externaldata URLs to local file contents loaders.
-	ExternalData func(url string) (string, bool)
+	// ExternalData resolves an externaldata URL to rows of the declared
+	// columns (read from a local copy the user named); ok=false when the
+	// URL has no local copy. format is the with(format=…) property ("" if
+	// absent).
+	ExternalData func(url string, cols []types.Column, format string) (rows []types.Row, ok bool, err error)
 	// Watchlists maps a watchlist alias to a loader of its rows.
 	Watchlists func(name string) (*source.MemoryTable, bool)
 	// EventFilters maps a table name to a KQL boolean expression over that

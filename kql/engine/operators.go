@@ -90,6 +90,12 @@ func (c *compiler) operator1(in node, op syntax.Operator, inExpr syntax.Expr) no
 		return c.parseKv(in, o)
 	case *syntax.MakeSeriesOp:
 		return c.makeSeries(in, o)
+	case *syntax.TopNestedOp:
+		return c.topNested(in, o)
+	case *syntax.TopHittersOp:
+		return c.topHitters(in, o)
+	case *syntax.SampleDistinctOp:
+		return c.sampleDistinct(in, o)
 	case *syntax.SearchExpr:
 		if len(o.Tables) > 0 {
 			c.unsupported(o, "search in (...) after a pipe")

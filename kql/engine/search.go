@@ -103,4 +103,3 @@ func (c *compiler) searchTerm(target syntax.Expr, lit *syntax.Literal, cs bool) 
 	y := &syntax.Literal{Span: lit.Span, Kind: syntax.LitString, Raw: lit.Raw, Str: term}
 	return &syntax.BinaryExpr{Span: lit.Span, X: target, Op: op, OpPos: lit.Pos(), Y: y}
 }
-

@@ -132,14 +132,41 @@ func (c *compiler) callTabularFunc(b *binding, args []syntax.Expr, call syntax.E
 }
 
 func (c *compiler) externalData(x *syntax.ExternalDataExpr) node {
-	url := ""
-	if len(x.URIs) > 0 {
-		if lit, ok := x.URIs[0].(*syntax.Literal); ok {
-			url = lit.Str
+	cols := make([]types.Column, len(x.Columns))
+	for i, cd := range x.Columns {
+		cols[i] = types.Column{Name: cd.Name.Name, Type: typeOf(c, cd.Type)}
+	}
+	format := ""
+	for _, w := range x.With {
+		if ne, ok := w.(*syntax.NamedExpr); ok && len(ne.Names) == 1 && ne.Names[0].Name == "format" {
+			switch v := ne.Value.(type) {
+			case *syntax.Literal:
+				format = v.Str
+			case *syntax.Ident:
+				format = v.Name
+			}
 		}
 	}
-	c.errAt(x, "pass a local copy with --externaldata "+url+"=FILE", "externaldata is not available offline (%s)", url)
-	return nil
+	var rows []types.Row
+	for _, u := range x.URIs {
+		lit, ok := u.(*syntax.Literal)
+		if !ok || lit.Kind != syntax.LitString {
+			c.errorf(u, "externaldata URLs must be string literals")
+		}
+		url := lit.Str
+		if c.opts.ExternalData == nil {
+			c.errAt(u, "pass a local copy with --externaldata "+url+"=FILE", "externaldata is not available offline (%s)", url)
+		}
+		got, ok, err := c.opts.ExternalData(url, cols, format)
+		if err != nil {
+			c.errorf(u, "externaldata %s: %v", url, err)
+		}
+		if !ok {
+			c.errAt(u, "pass a local copy with --externaldata "+url+"=FILE", "externaldata is not available offline (%s)", url)
+		}
+		rows = append(rows, got...)
+	}
+	return &memNode{cols: cols, rows: rows}
 }
 
 // datatable builds an in-memory table from literal values.
