@@ -25,7 +25,7 @@ type Suppressed struct {
 // findings), and once per exclusion at event level, to name the exclusions
 // responsible and to write the ledger.
 func excluded(ctx context.Context, r *rules.Rule, plans map[string]*exclusions.RulePlan, src source.Source, opts Options, res *Result, run *RuleRun) error {
-	base := engine.Options{Now: opts.Now, Workers: opts.Workers, NoPushdown: opts.NoPushdown, Lenient: opts.Lenient}
+	base := opts.engineOptions()
 	keep := map[string]string{}
 	supp := map[string]string{}
 	for t, p := range plans {

@@ -29,6 +29,10 @@ type Options struct {
 	Ledger *exclusions.LedgerWriter
 	// Sanctioned labels findings of tools the organisation runs on purpose.
 	Sanctioned *sanction.Config
+	// ExternalData and Watchlists resolve externaldata URLs and
+	// _GetWatchlist aliases to local data (see engine.Options).
+	ExternalData func(url string, cols []types.Column, format string) ([]types.Row, bool, error)
+	Watchlists   func(name string) (*source.MemoryTable, bool)
 	// NoSharedScan runs every rule with its own pass over the data (for
 	// tests that compare with the shared pass).
 	NoSharedScan bool
@@ -121,7 +125,7 @@ func Run(ctx context.Context, pack *rules.Pack, src source.Source, opts Options)
 	for _, r := range pack.Rules {
 		run := &RuleRun{Rule: r}
 		res.Runs = append(res.Runs, run)
-		q, err := engine.Compile(r.Query, engine.Options{Now: opts.Now, Workers: opts.Workers, NoPushdown: opts.NoPushdown, Lenient: opts.Lenient})
+		q, err := engine.Compile(r.Query, opts.engineOptions())
 		if err != nil {
 			run.Err = err
 			run.ErrText = RuleError(r, err)
@@ -329,4 +333,10 @@ func appendNew(list, add []*exclusions.Exclusion) []*exclusions.Exclusion {
 		}
 	}
 	return list
+}
+
+// engineOptions are the engine options every rule of a hunt compiles with.
+func (o Options) engineOptions() engine.Options {
+	return engine.Options{Now: o.Now, Workers: o.Workers, NoPushdown: o.NoPushdown, Lenient: o.Lenient,
+		ExternalData: o.ExternalData, Watchlists: o.Watchlists}
 }

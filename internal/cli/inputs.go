@@ -20,6 +20,7 @@ type inputFlags struct {
 	strict  bool
 	rejects string
 	workers int
+	ext     externalFlags
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
@@ -28,6 +29,8 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.strict, "strict", false, "exit 2 when any input record or field is rejected")
 	cmd.Flags().StringVar(&f.rejects, "rejects", "", "write every rejected record, with its reason, to this file (JSON lines)")
 	cmd.Flags().IntVar(&f.workers, "workers", 0, "decode workers (0: one per core)")
+	cmd.Flags().StringArrayVar(&f.ext.externaldata, "externaldata", nil, "serve an externaldata URL from a local file: URL=FILE (csv, tsv or txt; repeatable)")
+	cmd.Flags().StringArrayVar(&f.ext.watchlists, "watchlist", nil, "serve _GetWatchlist('NAME') from a local CSV with a header: NAME=FILE (repeatable)")
 }
 
 // open opens the inputs; the returned closer flushes the rejects file.

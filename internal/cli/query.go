@@ -86,7 +86,16 @@ func runQuery(s *Streams, o *queryOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	q, err := engine.Compile(text, engine.Options{Now: now, NoPushdown: o.noPushdown, Lenient: o.lenient, Workers: o.inputs.workerCount()})
+	ext, err := o.inputs.ext.externalData()
+	if err != nil {
+		return err
+	}
+	wl, err := o.inputs.ext.watchlistTables()
+	if err != nil {
+		return err
+	}
+	q, err := engine.Compile(text, engine.Options{Now: now, NoPushdown: o.noPushdown, Lenient: o.lenient, Workers: o.inputs.workerCount(),
+		ExternalData: ext, Watchlists: wl})
 	if err != nil {
 		return queryErrors(s, name, err)
 	}
