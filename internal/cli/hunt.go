@@ -108,6 +108,12 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 		return err
 	}
 	hopts := hunt.Options{Now: now, Workers: o.inputs.workerCount(), NoPushdown: o.noPushdown, Lenient: o.lenient}
+	if hopts.ExternalData, err = o.inputs.ext.externalData(); err != nil {
+		return err
+	}
+	if hopts.Watchlists, err = o.inputs.ext.watchlistTables(); err != nil {
+		return err
+	}
 	if len(o.exclusions) > 0 {
 		exset, err := loadExclusions(s, o.exclusions, pack, now, o.allowUnsafe)
 		if err != nil {
