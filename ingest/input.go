@@ -90,6 +90,22 @@ type Options struct {
 	Stdin io.Reader
 	// TempDir holds the copy of standard input (""; os.TempDir()).
 	TempDir string
+	// Progress, when set, is called during each Scan from the scanning
+	// goroutine (the one that calls emit), at most about every 100 ms and
+	// once when the scan ends.
+	Progress func(Progress)
+}
+
+// Progress is how far a Scan has got.
+type Progress struct {
+	// BytesRead is the content read so far (decompressed bytes), summed
+	// over the scan's inputs.
+	BytesRead int64
+	// TotalBytes is the content size of the scan's inputs, or 0 when it is
+	// unknown (standard input, compressed inputs).
+	TotalBytes int64
+	// Records is the records read so far (prefilter-skipped included).
+	Records int64
 }
 
 // input is one file (or archive member) to read.

@@ -29,6 +29,9 @@ func (st *scanState) read(ctx context.Context, in *input, send func(*unit) bool)
 	}
 	defer rc.Close()
 	var r io.Reader = rc
+	if st.prog != nil {
+		r = &countReader{r: rc, p: st.prog}
+	}
 	if st.limited {
 		r = io.LimitReader(rc, 1<<20)
 	}

@@ -75,9 +75,10 @@ type scanState struct {
 	census  bool // routing and counting only; no rows
 	limited bool // a sample: rejections are not reported
 	pf      *prefilter
-	ty      *typer // spec.Table's typer (nil in a census)
-	want    []bool // spec.Table's columns to type
-	proj    []int  // spec column → table column
+	prog    *progress // nil unless Options.Progress is set (never in a census)
+	ty      *typer    // spec.Table's typer (nil in a census)
+	want    []bool    // spec.Table's columns to type
+	proj    []int     // spec column → table column
 }
 
 // HasTable implements source.Source. It is exact for inputs that were read
@@ -163,6 +164,8 @@ func (s *Set) Scan(ctx context.Context, spec source.Spec, emit source.Emit) erro
 		}
 	}
 	st.pf = newPrefilter(spec.AnyTerms)
+	st.prog = newProgress(s)
+	defer st.prog.tick(true)
 	workers := spec.Workers
 	if workers <= 0 {
 		workers = 1
@@ -302,6 +305,10 @@ func (c *collector) merge(r *result) error {
 	fs := c.fs
 	d := &r.delta
 	fs.Records += d.records
+	if p := c.st.prog; p != nil {
+		p.records += d.records
+		p.tick(false)
+	}
 	fs.Skipped += d.skipped
 	fs.Blank += d.blank
 	fs.decoded += d.records - d.skipped
