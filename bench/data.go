@@ -53,20 +53,16 @@ func goBuild(dir, out, pkg string) error {
 	return nil
 }
 
-// generator returns the command prefix that writes data: `rmmhunt gen` when
-// the binary has that command, else internal/gen/cmd/gendata. Both call
-// gen.Write with the same defaults, so the data is the same.
-func generator(cfg config, rmmhuntBin string, rmmhuntErr error) ([]string, error) {
-	if rmmhuntErr == nil {
-		if err := exec.Command(rmmhuntBin, "gen", "--help").Run(); err == nil {
-			return []string{rmmhuntBin, "gen"}, nil
-		}
+// generator returns the command that writes data: `rmmhunt gen`, which
+// calls internal/gen's Write.
+func generator(rmmhuntBin string, rmmhuntErr error) ([]string, error) {
+	if rmmhuntErr != nil {
+		return nil, fmt.Errorf("generating data needs rmmhunt gen: %w", rmmhuntErr)
 	}
-	bin := filepath.Join(cfg.dataDir, "bin", "gendata")
-	if err := goBuild(cfg.repo, bin, "./internal/gen/cmd/gendata"); err != nil {
-		return nil, err
+	if out, err := exec.Command(rmmhuntBin, "gen", "--help").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%s gen --help: %v\n%s", rmmhuntBin, err, out)
 	}
-	return []string{bin}, nil
+	return []string{rmmhuntBin, "gen"}, nil
 }
 
 func generate(gen []string, table string, rows int64, seed int64, out string) error {
@@ -81,7 +77,7 @@ func generate(gen []string, table string, rows int64, seed int64, out string) er
 // ensureData generates the network and process files once per (rows, seed)
 // and reuses them while their sizes match what was recorded.
 func ensureData(cfg config, rmmhuntBin string, rmmhuntErr error, log io.Writer) (*dataset, error) {
-	gen, err := generator(cfg, rmmhuntBin, rmmhuntErr)
+	gen, err := generator(rmmhuntBin, rmmhuntErr)
 	if err != nil {
 		return nil, err
 	}

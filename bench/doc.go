@@ -6,9 +6,8 @@
 //	cd bench && go run . --size 2GB --engines rmmhunt,duckdb --runs 3
 //	cd bench && go run . --size 0.5GB --engines duckdb   # DuckDB alone
 //
-// It generates the data once under bench/data/ (git-ignored) with
-// `rmmhunt gen` or, while that command does not exist, with
-// internal/gen/cmd/gendata; then, for each query in queries/ (NAME.kql for
+// It builds ./cmd/rmmhunt, generates the data once under bench/data/
+// (git-ignored) with `rmmhunt gen`; then, for each query in queries/ (NAME.kql for
 // rmmhunt, NAME.sql for DuckDB) and the built-in rule pack (`rmmhunt hunt`,
 // rmmhunt only), runs every engine in a child process --runs times, measures
 // wall time and peak RSS (wait4 rusage), compares the answers and prints a

@@ -181,14 +181,13 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 	if err := os.MkdirAll(filepath.Join(cfg.dataDir, "bin"), 0o755); err != nil {
 		return 1, err
 	}
-	needRmmhunt := slices.ContainsFunc(cfg.engines, func(e string) bool { return strings.HasPrefix(e, "rmmhunt") })
 	rmmhuntBin := cfg.rmmhunt
 	var rmmhuntErr error
 	if rmmhuntBin == "" {
 		rmmhuntBin, rmmhuntErr = buildRmmhunt(cfg)
 	}
-	if needRmmhunt && rmmhuntErr != nil {
-		return 1, fmt.Errorf("engine rmmhunt unavailable: %w (use --engines duckdb to run DuckDB alone)", rmmhuntErr)
+	if rmmhuntErr != nil {
+		return 1, fmt.Errorf("rmmhunt unavailable (it generates the data and is an engine): %w", rmmhuntErr)
 	}
 	data, err := ensureData(cfg, rmmhuntBin, rmmhuntErr, stderr)
 	if err != nil {
