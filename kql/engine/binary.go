@@ -207,7 +207,11 @@ func comparableTypes(a, b types.Type) bool {
 }
 
 func (c *compiler) compare(x *syntax.BinaryExpr, l, r *expr) *expr {
-	if !comparableTypes(l.t, r.t) {
+	// bool == 1 (Microsoft's own queries write IsSigned == 1): a bool
+	// equals the integer 1 (true) or 0 (false)
+	boolInt := (x.Op == "==" || x.Op == "!=" || x.Op == "<>") &&
+		((l.t == types.Bool && r.t.IsInteger()) || (l.t.IsInteger() && r.t == types.Bool))
+	if !boolInt && !comparableTypes(l.t, r.t) {
 		c.errorf(x, "cannot compare %s with %s using '%s'", l.t, r.t, x.Op)
 	}
 	op := x.Op

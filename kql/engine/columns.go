@@ -36,23 +36,10 @@ func (c *compiler) analyzeColumns(q *syntax.Query) {
 			visit(x.X, passes && !resetsSchema(x.Op))
 		}
 	}
-	inspect(q, func(n syntax.Node) bool {
-		if e, ok := n.(syntax.Expr); ok {
-			switch e.(type) {
-			case *syntax.Ident, *syntax.PipeExpr, *syntax.ParenExpr:
-				// Mark sources reachable from this expression; inner
-				// expressions are revisited by inspect, which can only add
-				// marks (passes=true is the conservative direction).
-				if p, ok := e.(*syntax.PipeExpr); ok {
-					visit(p, true)
-					return true
-				}
-			}
-		}
-		return true
-	})
-	// A bare table name used anywhere outside a pipe's source position
-	// (union legs, join sides, let values) passes through too.
+	// Start from every position that holds a whole tabular expression (the
+	// query, let values, union legs, join/lookup sides, in-lists, call
+	// arguments, function bodies) and follow each pipe chain down to its
+	// source. Starting from inner pipes would wrongly mark every source.
 	inspect(q, func(n syntax.Node) bool {
 		switch x := n.(type) {
 		case *syntax.LetStmt:

@@ -197,8 +197,18 @@ func (c *compiler) ident(x *syntax.Ident, s *rowScope) *expr {
 			}
 		}
 	}
-	switch x.Name {
-	case "true", "false":
+	// ... and further down the pipeline too, as long as the other time
+	// column is still there (a derived table of a scan).
+	if s != nil && (x.Name == schema.Timestamp || x.Name == schema.TimeGenerated) {
+		other := schema.Timestamp
+		if x.Name == schema.Timestamp {
+			other = schema.TimeGenerated
+		}
+		if i, ok := s.lookup(other); ok && s.cols[i].Type == types.DateTime {
+			e := c.colRef(i, s, x)
+			e.name = other
+			return e
+		}
 	}
 	hint := ""
 	if s != nil {

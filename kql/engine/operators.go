@@ -5,6 +5,7 @@ import (
 
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
 	"github.com/rmmhunt/rmmhunt/kql/types"
+	"github.com/rmmhunt/rmmhunt/schema"
 )
 
 // operator compiles one pipe operator applied to in.
@@ -108,17 +109,45 @@ func (c *compiler) operator1(in node, op syntax.Operator, inExpr syntax.Expr) no
 	return nil
 }
 
-func (c *compiler) scopeOf(in node) *rowScope {
-	s := newScope(in.schema())
-	if sc, ok := in.(*scanNode); ok {
-		s.table = sc.table
+// unwrapWindow looks through the window-function adapter that windowed()
+// puts in front of an operator's input, so pushdown and hints still see the
+// scan below.
+func unwrapWindow(n node) node {
+	if w, ok := n.(*windowSource); ok {
+		return w.in
 	}
-	if f, ok := in.(*filterNode); ok {
-		if sc, ok := f.in.(*scanNode); ok {
-			s.table = sc.table
+	return n
+}
+
+func (c *compiler) scopeOf(in node) *rowScope {
+	in = unwrapWindow(in)
+	s := newScope(in.schema())
+	s.table = tableBelow(in)
+	return s
+}
+
+// tableBelow finds the scanned table under operators that keep its columns
+// (filters, take, sort), for alias resolution and did-you-mean hints.
+func tableBelow(n node) *schema.Table {
+	for {
+		switch x := unwrapWindow(n).(type) {
+		case *scanNode:
+			return x.table
+		case *filterNode:
+			n = x.in
+		case *takeNode:
+			n = x.in
+		case *sortNode:
+			n = x.in
+		case *mapNode:
+			if !x.extends {
+				return nil
+			}
+			n = x.in
+		default:
+			return nil
 		}
 	}
-	return s
 }
 
 // ---- where ----
@@ -153,7 +182,7 @@ func (c *compiler) where(in node, o *syntax.WhereOp) node {
 	}
 	// push down to a scan directly below (possibly through other filters)
 	var scan *scanNode
-	switch x := in.(type) {
+	switch x := unwrapWindow(in).(type) {
 	case *scanNode:
 		scan = x
 	case *filterNode:
@@ -163,7 +192,7 @@ func (c *compiler) where(in node, o *syntax.WhereOp) node {
 				scan, _ = n.(*scanNode)
 				break
 			}
-			n = f.in
+			n = unwrapWindow(f.in)
 		}
 	}
 	if scan != nil {
@@ -179,6 +208,8 @@ type mapNode struct {
 	in   node
 	cols []types.Column
 	fn   func(r types.Row) types.Row
+	// extends is true for extend: every input column is still there
+	extends bool
 }
 
 func (m *mapNode) schema() []types.Column { return m.cols }
@@ -258,7 +289,7 @@ func (c *compiler) extend(in node, exprs []syntax.Expr, serialize bool, at synta
 		slots = append(slots, slot{len(cols) - 1, a.e})
 	}
 	width := len(cols)
-	return &mapNode{in: in, cols: cols, fn: func(r types.Row) types.Row {
+	return &mapNode{in: in, cols: cols, extends: true, fn: func(r types.Row) types.Row {
 		out := make(types.Row, width)
 		copy(out, r)
 		for _, sl := range slots {

@@ -17,10 +17,13 @@ type aggSpec struct {
 }
 
 type summarizeNode struct {
-	in   node
-	keys []*expr
-	aggs []aggSpec
-	cols []types.Column
+	// hiddenNames are the default names of hidden aggregate columns (by
+	// column index), for naming expressions over them
+	hiddenNames map[int]string
+	in          node
+	keys        []*expr
+	aggs        []aggSpec
+	cols        []types.Column
 }
 
 func (s *summarizeNode) schema() []types.Column { return s.cols }
@@ -162,7 +165,10 @@ func (c *compiler) summarize(in node, o *syntax.SummarizeOp) node {
 				c.errorf(call, "%s() produces several columns; it cannot be used inside an expression", call.Name())
 			}
 			t := n.cols[i].Type
-			return &expr{t: t, col: -1, node: call, eval: func(r types.Row) types.Value { return r[i] }}
+			// the aggregate's default name, so tostring(make_set(x)) is
+			// named set_x like in Kusto
+			name := n.hiddenNames[i]
+			return &expr{t: t, col: -1, node: call, name: name, eval: func(r types.Row) types.Value { return r[i] }}
 		}}
 		e := c.scalar(val, newScope(n.cols[:nkeys]))
 		c.aggCtx = saved
@@ -265,6 +271,10 @@ func (c *compiler) addAggregate(n *summarizeNode, s *rowScope, call *syntax.Call
 	for i, t := range rts {
 		nm := outNames[i]
 		if hidden {
+			if n.hiddenNames == nil {
+				n.hiddenNames = map[int]string{}
+			}
+			n.hiddenNames[len(n.cols)] = nm
 			nm = fmt.Sprintf("\x00agg%d", len(n.cols))
 		} else {
 			if nm == "" {
@@ -322,7 +332,9 @@ func aggNames(agg *funcs.Aggregate, fname string, args []*expr, call *syntax.Cal
 		}
 		return out
 	case "count":
-		out[0] = "count_"
+		// count() is count_; count(x) is count_x (a Microsoft query sorts
+		// by count_RemoteUrl after summarize count(RemoteUrl))
+		out[0] = "count_" + argName(0)
 		return out
 	}
 	if agg.Prefix == "" {

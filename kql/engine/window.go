@@ -91,15 +91,17 @@ func (c *compiler) markSerialized(n node, yes bool) node {
 // functions: build compiles it over the given input node.
 func (c *compiler) windowed(in node, build func(in node) node) node {
 	saved := c.window
-	wc := &windowCtx{}
-	if c.serializedNode(in) {
-		c.window = wc
-	} else {
+	defer func() { c.window = saved }()
+	if !c.serializedNode(in) {
+		// window functions are not allowed here; compile over the input
+		// itself (keeps scan pushdown and table scopes intact)
 		c.window = nil
+		return build(in)
 	}
+	wc := &windowCtx{}
+	c.window = wc
 	src := &windowSource{in: in, wc: wc}
 	out := build(src)
-	c.window = saved
 	if len(wc.calls) == 0 {
 		// no window calls: bypass the source
 		replaceInput(out, src, in)

@@ -416,6 +416,7 @@ func init() {
 	// strrep(value, multiplier[, delimiter]): value repeated multiplier
 	// times, joined by delimiter; a multiplier below 1 gives "". The
 	// repetitions are capped at 1,000,000.
+	alias("extractall", "extract_all") // deprecated name
 	register(&Scalar{Name: "strrep", MinArgs: 2, MaxArgs: 3, NameKind: NameNone,
 		Compile: func(args []Arg) (types.Type, EvalFunc, error) {
 			if !args[1].Type.IsInteger() {
