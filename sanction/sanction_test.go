@@ -22,7 +22,7 @@ func TestMatch(t *testing.T) {
 	}
 	tests := []struct {
 		tool, device, group string
-		want               bool
+		want                bool
 	}{
 		{"AnyDesk", "IT-042", "", true},
 		{"anydesk", "pc1.helpdesk.example.com", "", true},

@@ -303,3 +303,39 @@ func TestQueryJSONContract(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
 }
+
+// TestWindowNote: without --now, the seed rule's now()-relative window
+// misses an old export; hunt must say so and suggest --now.
+func TestWindowNote(t *testing.T) {
+	code, out, errs := run(t, "hunt", "--rules", "rules/builtin/seed", "examples/incident/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "0 findings") {
+		t.Errorf("expected no findings with the wall clock, got:\n%s", out)
+	}
+	if !strings.Contains(errs, "time window") || !strings.Contains(errs, "--now") {
+		t.Errorf("no hint about the time window and --now:\n%s", errs)
+	}
+}
+
+// TestExternalLocalFiles: externaldata and watchlists come from local files
+// the user names; without them the query fails clearly.
+func TestExternalLocalFiles(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "rmm.csv")
+	os.WriteFile(csvPath, []byte("Domain,Tool\nanydesk.com,AnyDesk\nrm.mspbackups.com,MSP360\n"), 0o644)
+	q := `externaldata(Domain:string, Tool:string)['https://example.com/rmm.csv'] with (format='csv') | where Tool == 'MSP360' | project Domain`
+	code, out, errs := run(t, "query", "--format", "csv", "--externaldata", "https://example.com/rmm.csv="+csvPath, q)
+	if code != 0 || out != "Domain\nrm.mspbackups.com\n" {
+		t.Errorf("externaldata: exit %d, out %q, err %q", code, out, errs)
+	}
+	code, _, errs = run(t, "query", q)
+	if code != ExitUsage || !strings.Contains(errs, "not available offline") || !strings.Contains(errs, "--externaldata") {
+		t.Errorf("unresolved externaldata: exit %d, err %q", code, errs)
+	}
+	code, out, errs = run(t, "query", "--format", "csv", "--watchlist", "rmm="+csvPath, `_GetWatchlist('rmm') | where SearchKey endswith "anydesk.com" | project Tool`)
+	if code != 0 || out != "Tool\nAnyDesk\n" {
+		t.Errorf("watchlist: exit %d, out %q, err %q", code, out, errs)
+	}
+}

@@ -149,7 +149,7 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	for _, run := range res.Failed() {
 		fmt.Fprintln(s.Err, run.ErrText)
 	}
-	notes := windowNotes(res, sum, o.now == "")
+	notes := hunt.WindowNotes(context.Background(), res, set, o.now == "")
 	for _, n := range notes {
 		fmt.Fprintln(s.Err, "note:", n)
 	}
@@ -184,68 +184,6 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 		return &exitError{code: ExitFindings}
 	}
 	return nil
-}
-
-// windowNotes explains empty results caused by a time window the data
-// does not reach (typically now()-relative rules over an old export).
-func windowNotes(res *hunt.Result, sum *ingest.Summary, wallClock bool) []string {
-	ranges := map[string][2]int64{}
-	for _, f := range sum.Files {
-		for name, t := range f.Tables {
-			if !t.HasTime {
-				continue
-			}
-			r, ok := ranges[name]
-			if !ok {
-				r = [2]int64{t.MinTicks, t.MaxTicks}
-			}
-			if t.MinTicks < r[0] {
-				r[0] = t.MinTicks
-			}
-			if t.MaxTicks > r[1] {
-				r[1] = t.MaxTicks
-			}
-			ranges[name] = r
-		}
-	}
-	missed := 0
-	var example string
-	for _, run := range res.Runs {
-		if run.Err != nil || run.Findings > 0 {
-			continue
-		}
-		for _, w := range run.Windows {
-			r, ok := ranges[w.Table]
-			if !ok {
-				continue
-			}
-			if w.Max < r[0] || w.Min > r[1] {
-				missed++
-				if example == "" {
-					example = fmt.Sprintf("rule %q looks at %s %s .. %s, but the data covers %s .. %s", run.Rule.Name, w.Table,
-						types.FormatDateTime(w.Min), types.FormatDateTime(w.Max), types.FormatDateTime(r[0]), types.FormatDateTime(r[1]))
-				}
-			}
-		}
-	}
-	if missed == 0 {
-		return nil
-	}
-	msg := fmt.Sprintf("%d rules found nothing because no input row falls in their time window; %s", missed, example)
-	if wallClock {
-		msg += "; pin the clock with --now (e.g. --now " + types.FormatDateTime(latest(ranges))[:19] + "Z)"
-	}
-	return []string{msg}
-}
-
-func latest(r map[string][2]int64) int64 {
-	var m int64
-	for _, v := range r {
-		if v[1] > m {
-			m = v[1]
-		}
-	}
-	return m + types.TicksPerSecond
 }
 
 func ruleJSON(sb *strings.Builder, r *rules.Rule) {
