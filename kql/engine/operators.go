@@ -81,6 +81,8 @@ func (c *compiler) operator1(in node, op syntax.Operator, inExpr syntax.Expr) no
 		return c.lookup(in, o)
 	case *syntax.MvExpandOp:
 		return c.mvExpand(in, o)
+	case *syntax.MvApplyOp:
+		return c.mvApply(in, o)
 	case *syntax.ParseOp:
 		return c.parse(in, o)
 	case *syntax.InvokeOp:
