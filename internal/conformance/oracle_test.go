@@ -368,3 +368,39 @@ func TestQuery(t *testing.T) {
 		t.Log(Row(r, false))
 	}
 }
+
+// TestOraclePushdown checks that every oracle case gives the same answer
+// (or the same failure) with and without pushdown.
+func TestOraclePushdown(t *testing.T) {
+	for _, c := range loadOracle(t) {
+		a, errA := renderRun(c.KQL, engine.Options{Now: oracleNow()})
+		b, errB := renderRun(c.KQL, engine.Options{Now: oracleNow(), NoPushdown: true})
+		if (errA == nil) != (errB == nil) || a != b {
+			t.Errorf("%s: pushdown changes the answer\nwith:    %s %v\nwithout: %s %v", c.ID, a, errA, b, errB)
+		}
+	}
+}
+
+func renderRun(src string, opts engine.Options) (out string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	q, err := engine.Compile(src, opts)
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := q.Run(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	sb.WriteString(colDesc(res))
+	for _, r := range res.Rows {
+		sb.WriteString("\n" + Row(r, false))
+	}
+	return sb.String(), nil
+}
