@@ -184,4 +184,3 @@ func canonical(res *Result) string {
 	sort.Strings(rows)
 	return head + "\n" + strings.Join(rows, "\n")
 }
-
