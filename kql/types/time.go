@@ -115,6 +115,9 @@ func ParseDateTime(s string) (ticks int64, ok bool) {
 	}
 	for _, layout := range rfcLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
+			if y := t.UTC().Year(); y < 1 || y > 9999 {
+				return 0, false
+			}
 			return TicksFromTime(t.UTC()), true
 		}
 	}
