@@ -306,6 +306,25 @@ func init() {
 		}, nil
 	})
 	alias("array_iif", "array_iff")
+	dynFn("jaccard_index", 2, 2, NameNone, func(args []Arg) (types.Type, EvalFunc, error) {
+		if err := needDynamic("jaccard_index", args, 0, 1); err != nil {
+			return 0, nil, err
+		}
+		// |distinct(a) ∩ distinct(b)| / |distinct(a) ∪ distinct(b)|
+		return types.Real, func(a []types.Value) types.Value {
+			x, ok1 := arrayOf(a[0])
+			y, ok2 := arrayOf(a[1])
+			if !ok1 || !ok2 {
+				return types.Null(types.Real)
+			}
+			inter := len(setOp("intersect", [][]any{x, y}))
+			union := len(setOp("union", [][]any{x, y}))
+			if union == 0 {
+				return types.NewReal(math.NaN())
+			}
+			return types.NewReal(float64(inter) / float64(union))
+		}, nil
+	})
 	for name, kind := range map[string]string{"series_fill_forward": "forward", "series_fill_backward": "backward",
 		"series_fill_const": "const", "series_fill_linear": "linear"} {
 		dynFn(name, 1, 3, NameNone, compileSeriesFill(name, kind))
