@@ -203,7 +203,7 @@ func (c *compiler) isTabular(e syntax.Expr) bool {
 	case *syntax.CallExpr:
 		name := x.Name()
 		switch name {
-		case "materialize", "view", "table", "_GetWatchlist", "externaldata", "cluster", "database", "workspace", "app":
+		case "materialize", "view", "table", "_GetWatchlist", "externaldata", "cluster", "database", "workspace", "app", "arg", "adx":
 			return true
 		case "toscalar":
 			return false
@@ -229,7 +229,7 @@ func isCrossResource(e syntax.Expr) bool {
 			e = x.X
 		case *syntax.CallExpr:
 			switch x.Name() {
-			case "cluster", "database", "workspace", "app":
+			case "cluster", "database", "workspace", "app", "arg", "adx":
 				return true
 			}
 			if m, ok := x.Fun.(*syntax.MemberExpr); ok {

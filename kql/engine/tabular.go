@@ -101,7 +101,7 @@ func (c *compiler) tabularCall(x *syntax.CallExpr) node {
 			}
 		}
 		c.errAt(x, "pass it with --watchlist "+lit.Str+"=FILE.csv", "watchlist '%s' is not available offline", lit.Str)
-	case "cluster", "database", "workspace", "app":
+	case "cluster", "database", "workspace", "app", "arg", "adx":
 		c.unsupported(x, "cross-cluster / cross-workspace references ("+name+"())")
 	case "FileProfile", "DeviceFromIP", "AssignedIPAddresses", "SeenBy":
 		c.unsupported(x, "Defender built-in function "+name+"() (needs Microsoft's cloud enrichment)")

@@ -71,6 +71,9 @@ func (c *compiler) union(in node, o *syntax.UnionExpr) node {
 		if w, ok := t.(*syntax.WildcardName); ok {
 			c.unsupported(w, "union over table wildcards ("+w.Pattern+")")
 		}
+		if st, ok := t.(*syntax.StarExpr); ok {
+			c.unsupported(st, "union * (all tables; name the tables explicitly)")
+		}
 		legs = append(legs, c.tabular(t))
 		nm := fmt.Sprintf("union_arg%d", len(names))
 		if id, ok := t.(*syntax.Ident); ok {
