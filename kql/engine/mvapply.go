@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"strings"
+
+	"github.com/rmmhunt/rmmhunt/kql/funcs"
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
@@ -75,4 +78,69 @@ func (m *mvApplyNode) run(rc *runCtx, emit func([]types.Row) error) error {
 		}
 		return emit(out)
 	})
+}
+
+// partition by Column (operators): the operators run over each group of
+// rows sharing a Column value; the results are unioned (Kusto leaves their
+// order unspecified; we keep first-seen group order).
+type partitionNode struct {
+	in   node
+	key  *expr
+	cur  *currentRowNode
+	sub  node
+	cols []types.Column
+}
+
+func (p *partitionNode) schema() []types.Column { return p.cols }
+
+func (c *compiler) partition(in node, o *syntax.PartitionOp) node {
+	for _, opt := range o.Options {
+		if !strings.HasPrefix(opt.Name, "hint.") {
+			c.unsupported(opt, "partition option "+opt.Name)
+		}
+	}
+	if o.Query != nil || len(o.Ops) == 0 {
+		c.unsupported(o, "partition with a { subquery } body")
+	}
+	s := c.scopeOf(in)
+	key := c.scalar(o.By, s)
+	if key.col < 0 {
+		c.errorf(o.By, "partition by needs a column name")
+	}
+	cur := &currentRowNode{cols: in.schema()}
+	var sub node = cur
+	for _, op := range o.Ops {
+		sub = c.operator(sub, op, nil)
+	}
+	return &partitionNode{in: in, key: key, cur: cur, sub: sub, cols: sub.schema()}
+}
+
+func (p *partitionNode) run(rc *runCtx, emit func([]types.Row) error) error {
+	rows, err := collect(rc, p.in)
+	if err != nil {
+		return err
+	}
+	groups := map[string][]types.Row{}
+	var order []string
+	for _, r := range rows {
+		k := funcs.KeyString(p.key.eval(r))
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	for _, k := range order {
+		p.cur.rows = groups[k]
+		out, err := collect(rc, p.sub)
+		if err != nil {
+			return err
+		}
+		if len(out) > 0 {
+			if err := emit(out); err != nil {
+				return err
+			}
+		}
+	}
+	p.cur.rows = nil
+	return nil
 }

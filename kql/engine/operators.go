@@ -83,6 +83,8 @@ func (c *compiler) operator1(in node, op syntax.Operator, inExpr syntax.Expr) no
 		return c.mvExpand(in, o)
 	case *syntax.MvApplyOp:
 		return c.mvApply(in, o)
+	case *syntax.PartitionOp:
+		return c.partition(in, o)
 	case *syntax.ParseOp:
 		return c.parse(in, o)
 	case *syntax.InvokeOp:
