@@ -103,11 +103,28 @@ func excluded(ctx context.Context, r *rules.Rule, plans map[string]*exclusions.R
 			Findings: named[s.id], RuleFindings: len(kept.Rows) + len(suppressed.Rows)})
 	}
 	if opts.Ledger != nil {
+		// Events are matched across the per-exclusion runs by the columns
+		// every run returned (their layouts can differ: each exclusion's
+		// filter adds the columns it reads).
+		common := map[string]int{}
+		for _, s := range sets {
+			for _, c := range s.events.Columns {
+				if c.Type != types.Dynamic {
+					common[c.Name]++
+				}
+			}
+		}
 		var evs []*ledgerEvent
 		byRow := map[string]*ledgerEvent{}
 		for _, s := range sets {
+			var idx []int
+			for i, c := range s.events.Columns {
+				if common[c.Name] == len(sets) && c.Type != types.Dynamic {
+					idx = append(idx, i)
+				}
+			}
 			for _, row := range s.events.Rows {
-				k := keyOf(row, allColumns(s.events.Columns))
+				k := keyOf(row, idx)
 				ev := byRow[k]
 				if ev == nil {
 					ev = &ledgerEvent{cols: s.events.Columns, row: row}
@@ -123,14 +140,6 @@ func excluded(ctx context.Context, r *rules.Rule, plans map[string]*exclusions.R
 		writeLedger(opts.Ledger, r, evs)
 	}
 	return nil
-}
-
-func allColumns(cols []types.Column) []int {
-	out := make([]int, len(cols))
-	for i := range cols {
-		out[i] = i
-	}
-	return out
 }
 
 type ledgerEvent struct {
