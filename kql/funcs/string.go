@@ -2,6 +2,7 @@ package funcs
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -448,4 +449,125 @@ func init() {
 				return types.NewString(b.String())
 			}, nil
 		}})
+}
+
+// jsonPathStep is one step of a simple JSONPath: a property name or an
+// array index.
+type jsonPathStep struct {
+	key   string
+	index int
+	isIdx bool
+}
+
+// parseJSONPath parses the JSONPath subset Kusto's extract_json accepts:
+// $ followed by .name, ['name'] / ["name"] and [index] steps.
+func parseJSONPath(p string) ([]jsonPathStep, bool) {
+	if !strings.HasPrefix(p, "$") {
+		return nil, false
+	}
+	p = p[1:]
+	var out []jsonPathStep
+	for p != "" {
+		switch {
+		case p[0] == '.':
+			p = p[1:]
+			end := strings.IndexAny(p, ".[")
+			if end < 0 {
+				end = len(p)
+			}
+			if end == 0 || strings.ContainsAny(p[:end], "*") {
+				return nil, false
+			}
+			out = append(out, jsonPathStep{key: p[:end]})
+			p = p[end:]
+		case p[0] == '[':
+			end := strings.IndexByte(p, ']')
+			if end < 0 {
+				return nil, false
+			}
+			in := strings.TrimSpace(p[1:end])
+			p = p[end+1:]
+			if len(in) >= 2 && (in[0] == '\'' || in[0] == '"') && in[len(in)-1] == in[0] {
+				out = append(out, jsonPathStep{key: in[1 : len(in)-1]})
+				continue
+			}
+			n, err := strconv.Atoi(in)
+			if err != nil {
+				return nil, false
+			}
+			out = append(out, jsonPathStep{index: n, isIdx: true})
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func init() {
+	compileExtractJSON := func(name string) func([]Arg) (types.Type, EvalFunc, error) {
+		return func(args []Arg) (types.Type, EvalFunc, error) {
+			if args[0].Const == nil || args[0].Const.T != types.String {
+				return 0, nil, argErr("%s(): the path must be a constant string", name)
+			}
+			path, ok := parseJSONPath(args[0].Const.S)
+			if !ok {
+				return 0, nil, argErr("%s(): unsupported JSONPath %q (only $, .name, ['name'] and [index] steps)", name, args[0].Const.S)
+			}
+			if err := requireString(name, args, 1); err != nil {
+				return 0, nil, err
+			}
+			ret := types.String
+			if len(args) > 2 {
+				if args[2].Const == nil || args[2].Const.T != types.String {
+					return 0, nil, argErr("%s(): the third argument must be typeof(T)", name)
+				}
+				t, ok := types.ParseType(args[2].Const.S)
+				if !ok {
+					return 0, nil, argErr("%s(): unknown type %q", name, args[2].Const.S)
+				}
+				ret = t
+			}
+			return ret, func(a []types.Value) types.Value {
+				var d any
+				if a[1].T == types.Dynamic {
+					d = a[1].D
+					if s, isStr := d.(string); isStr {
+						if p, err := types.ParseJSON(s); err == nil {
+							d = p
+						}
+					}
+				} else {
+					p, err := types.ParseJSON(str(a[1]))
+					if err != nil {
+						return types.Null(ret)
+					}
+					d = p
+				}
+				for _, st := range path {
+					switch x := d.(type) {
+					case *types.Bag:
+						if st.isIdx {
+							return types.Null(ret)
+						}
+						v, found := x.Get(st.key)
+						if !found {
+							return types.Null(ret)
+						}
+						d = v
+					case []any:
+						i := st.index
+						if !st.isIdx || i < 0 || i >= len(x) {
+							return types.Null(ret)
+						}
+						d = x[i]
+					default:
+						return types.Null(ret)
+					}
+				}
+				return Convert(types.NewDynamic(d), ret)
+			}, nil
+		}
+	}
+	register(&Scalar{Name: "extract_json", MinArgs: 2, MaxArgs: 3, NameKind: NameNone, Compile: compileExtractJSON("extract_json")})
+	register(&Scalar{Name: "extractjson", MinArgs: 2, MaxArgs: 3, NameKind: NameNone, Compile: compileExtractJSON("extractjson")})
 }
