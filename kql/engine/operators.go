@@ -60,11 +60,14 @@ func (c *compiler) operator1(in node, op syntax.Operator, inExpr syntax.Expr) no
 		}
 		return c.sort(in, []*syntax.SortKey{o.Key}, n.c.I, o)
 	case *syntax.SerializeOp:
-		c.markSerialized(in, true)
+		// a pass-through node carries the serialized mark (the input node
+		// may be shared by other uses of a tabular let)
+		ser := &mapNode{in: in, cols: in.schema(), fn: func(r types.Row) types.Row { return r }}
+		c.markSerialized(ser, true)
 		if len(o.Exprs) > 0 {
-			return c.windowed(in, func(in node) node { return c.extend(in, o.Exprs, true, o) })
+			return c.windowed(ser, func(in node) node { return c.extend(in, o.Exprs, true, o) })
 		}
-		return in
+		return ser
 	case *syntax.AsOp:
 		if o.Name != nil {
 			n := in
