@@ -46,16 +46,19 @@ func (s *sharedSource) Scan(ctx context.Context, spec source.Spec, emit source.E
 		if err != nil {
 			continue // drain so the broadcaster never blocks
 		}
-		out := make([]types.Row, 0, len(batch))
+		var out []types.Row
+		scratch := make(types.Row, len(sub.index))
 		for _, r := range batch {
-			row := make(types.Row, len(sub.index))
+			// project into a scratch row first: most rows fail the
+			// subscriber's filter and need no allocation
 			for i, j := range sub.index {
-				row[i] = r[j]
+				scratch[i] = r[j]
 			}
-			if spec.Filter != nil && !spec.Filter(row) {
+			if spec.Filter != nil && !spec.Filter(scratch) {
 				continue
 			}
-			out = append(out, row)
+			out = append(out, scratch)
+			scratch = make(types.Row, len(sub.index))
 		}
 		if len(out) > 0 {
 			err = emit(out)
