@@ -10,12 +10,31 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
 // chunkBytes is the size of the line-aligned chunks handed to workers.
 const chunkBytes = 1 << 20
+
+// chunkPool recycles chunk buffers (cap chunkBytes) once a worker is done
+// with them; rows never point into them.
+var chunkPool sync.Pool
+
+func getChunk(n int) []byte {
+	if b, ok := chunkPool.Get().(*[]byte); ok {
+		return (*b)[:n]
+	}
+	return make([]byte, n, chunkBytes)
+}
+
+func putChunk(b []byte) {
+	if cap(b) == chunkBytes {
+		b = b[:0]
+		chunkPool.Put(&b)
+	}
+}
 
 // recsPerUnit is how many pre-split records make one unit.
 const recsPerUnit = 256
@@ -128,7 +147,7 @@ func (p *producer) readFailure(line int, err error) error {
 // lines cuts JSON-lines content into line-aligned chunks.
 func (p *producer) lines(r io.Reader) error {
 	maxRec := p.st.set.opts.MaxRecordBytes
-	buf := make([]byte, 0, chunkBytes)
+	buf := getChunk(0)
 	line := 1
 	skipping := false // inside an over-long line
 	skipLine := 0
@@ -192,7 +211,12 @@ func (p *producer) lines(r io.Reader) error {
 			rest := buf[i+1:]
 			u := &unit{data: chunk, firstLine: line}
 			line += bytes.Count(chunk, []byte{'\n'})
-			nb := make([]byte, len(rest), max(chunkBytes, cap(buf)))
+			var nb []byte
+			if len(rest) <= chunkBytes/2 {
+				nb = getChunk(len(rest))
+			} else {
+				nb = make([]byte, len(rest), max(chunkBytes, cap(buf)))
+			}
 			copy(nb, rest)
 			buf = nb
 			if e := p.unit(u); e != nil {

@@ -224,6 +224,10 @@ func (st *scanState) scanInput(ctx context.Context, in *input, emit source.Emit,
 			wk := st.newWorker(in)
 			for u := range units {
 				r := wk.process(u)
+				if u.data != nil {
+					putChunk(u.data)
+					u.data = nil
+				}
 				select {
 				case results <- r:
 				case <-ctx.Done():

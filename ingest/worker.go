@@ -16,6 +16,7 @@ type worker struct {
 	builders map[string]*builder
 	fast     *fastDecoder
 	file     string
+	li       lineIndex // scratch of the prefilter
 }
 
 func (st *scanState) newWorker(in *input) *worker {
@@ -63,13 +64,12 @@ func (w *worker) process(u *unit) *result {
 // lines decodes a chunk of complete lines.
 func (w *worker) lines(u *unit, r *result) {
 	data := u.data
+	if w.st.pf != nil && !w.in.serial {
+		w.prefiltered(u, r)
+		return
+	}
 	r.outs = make([]out, 0, len(data)/256+16)
 	line := u.firstLine
-	var hits []bool
-	if w.st.pf != nil && !w.in.serial {
-		hits = w.st.pf.lineHits(data)
-	}
-	n := 0
 	for len(data) > 0 {
 		var l []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -79,8 +79,6 @@ func (w *worker) lines(u *unit, r *result) {
 		}
 		cur := line
 		line++
-		idx := n
-		n++
 		t := trimSpace(l)
 		if len(t) == 0 {
 			if data != nil || len(l) > 0 {
@@ -89,11 +87,34 @@ func (w *worker) lines(u *unit, r *result) {
 			continue
 		}
 		r.delta.records++
-		if hits != nil && !hits[idx] {
+		w.decodeText(t, cur, false, r)
+	}
+}
+
+// prefiltered decodes the lines of a chunk that may hold a term, and
+// counts the others.
+func (w *worker) prefiltered(u *unit, r *result) {
+	data := u.data
+	hits := w.st.pf.lineHits(data, &w.li)
+	starts := w.li.starts
+	for k, s := range starts {
+		end := len(data)
+		if k+1 < len(starts) {
+			end = starts[k+1] - 1 // before the '\n'
+		} else if end > s && data[end-1] == '\n' {
+			end--
+		}
+		t := trimSpace(data[s:end])
+		if len(t) == 0 {
+			r.delta.blank++
+			continue
+		}
+		r.delta.records++
+		if !hits[k] {
 			r.delta.skipped++
 			continue
 		}
-		w.decodeText(t, cur, false, r)
+		w.decodeText(t, u.firstLine+k, false, r)
 	}
 }
 

@@ -1,0 +1,146 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// refHits is the obviously right answer lineHits must give: a line is a
+// hit when its lower-cased text contains a term, or it holds an escape
+// (parsed from the line's start) that could hide one.
+func refHits(pf *prefilter, data []byte) []bool {
+	var out []bool
+	for len(data) > 0 {
+		l := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		low := bytes.ToLower(l)
+		hit := false
+		for _, t := range pf.terms {
+			if bytes.Contains(low, t) {
+				hit = true
+			}
+		}
+		for i := 0; i < len(l) && !hit; i++ {
+			if l[i] != '\\' {
+				continue
+			}
+			var nx byte
+			if i+1 < len(l) {
+				nx = l[i+1]
+			}
+			if pf.all || nx == 'u' || pf.slash && nx == '/' {
+				hit = true
+			}
+			i++
+		}
+		out = append(out, hit)
+	}
+	return out
+}
+
+func checkHits(t *testing.T, terms []string, data []byte) {
+	t.Helper()
+	pf := newPrefilter(terms)
+	if pf == nil {
+		return
+	}
+	got := pf.lineHits(data, &lineIndex{})
+	want := refHits(pf, data)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		for i := range want {
+			if i >= len(got) || got[i] != want[i] {
+				t.Fatalf("terms %q: line %d: got %v, want %v\n%q", terms, i, got[min(i, len(got)-1)], want[i], strings.Split(string(data), "\n")[i])
+			}
+		}
+		t.Fatalf("terms %q: %d lines, want %d", terms, len(got), len(want))
+	}
+}
+
+func TestLineHits(t *testing.T) {
+	data := []byte(strings.Join([]string{
+		`{"RemoteUrl":"rm.MSPBackups.com","Company":"CloudBerry Lab"}`,
+		`{"RemoteUrl":"www.example.com","Path":"C:\\Users\\x"}`,
+		`{"RemoteUrl":"cloud\u0062erry.com"}`,
+		`{"RemoteUrl":"a\/b"}`,
+		``,
+		`{"x":"MSP360"}`,
+		`{"x":"msp36"}`,
+		`{"x":"C:\\\\u"}`,
+		`trailing \`,
+		`\u at start`,
+		`{"x":"Q"}`,
+		`{"x":"qq"} no newline at the end`,
+	}, "\n"))
+	for _, terms := range [][]string{
+		{"cloudberry"}, {"CloudBerry", "MSP360"}, {"rm.mspbackups.com"}, {"q"}, {"qq", "x"},
+		{"a/b"}, {`a"b`}, {"ms", "msp", "msp3", "msp36", "msp360"}, {"com"}, {".com"}, {"s\\x"},
+	} {
+		checkHits(t, terms, data)
+	}
+	if pf := newPrefilter([]string{"é"}); pf != nil {
+		t.Fatal("non-ASCII term accepted")
+	}
+	if pf := newPrefilter([]string{"a", ""}); pf != nil {
+		t.Fatal("empty term accepted")
+	}
+}
+
+// TestLineHitsRandom compares lineHits with refHits on random text over a
+// small alphabet (so terms occur often, in both cases, across anchors),
+// with up to 500 terms.
+func TestLineHitsRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	alpha := []byte("abcABC.-\\u/\"\n x0")
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "abcABC.-x0/"[r.Intn(11)]
+		}
+		return string(b)
+	}
+	for iter := 0; iter < 300; iter++ {
+		data := make([]byte, r.Intn(4000))
+		for i := range data {
+			data[i] = alpha[r.Intn(len(alpha))]
+		}
+		var terms []string
+		for n := 1 + r.Intn([]int{3, 20, 500}[iter%3]); n > 0; n-- {
+			terms = append(terms, word(1+r.Intn(8)))
+		}
+		checkHits(t, terms, data)
+	}
+}
+
+func FuzzLineHits(f *testing.F) {
+	f.Add([]byte("{\"a\":\"CloudBerry\"}\n{\"b\":\"x\\u0041\"}\nmsp360\n"), "cloudberry,msp360")
+	f.Add([]byte("a\\\\u\nb\\/c\n"), "b/c,q")
+	f.Fuzz(func(t *testing.T, data []byte, terms string) {
+		checkHits(t, strings.Split(terms, ","), data)
+	})
+}
+
+// BenchmarkLineHits measures the matcher on generated telemetry lines with
+// few and with many terms.
+func BenchmarkLineHits(b *testing.B) {
+	data := genLines(20000)
+	many := []string{"cloudberry", "msp360"}
+	for i := 0; i < 430; i++ {
+		many = append(many, fmt.Sprintf("relay%d.example-rmm%d.com", i, i*7))
+	}
+	for _, terms := range [][]string{{"cloudberry", "msp360"}, many} {
+		b.Run(fmt.Sprintf("terms=%d", len(terms)), func(b *testing.B) {
+			pf := newPrefilter(terms)
+			b.SetBytes(int64(len(data)))
+			for i := 0; i < b.N; i++ {
+				pf.lineHits(data, &lineIndex{})
+			}
+		})
+	}
+}
