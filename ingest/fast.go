@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -20,7 +22,9 @@ type span struct{ key, val []byte }
 
 // fastDecoder holds one worker's scratch space.
 type fastDecoder struct {
-	top, props []span
+	top, props       []span
+	topLay, propsLay keyLayout
+	pending          []string
 }
 
 // skipWS returns the index of the first non-space byte at or after i.
@@ -38,10 +42,27 @@ func skipWS(b []byte, i int) int {
 
 // scanString returns the end (after the closing quote) of the string that
 // starts at b[i] == '"', and whether it holds a backslash. ok is false for
-// an invalid string.
+// an invalid string. Runs of plain bytes are skipped 8 at a time.
 func scanString(b []byte, i int) (end int, esc bool, ok bool) {
 	i++
 	for i < len(b) {
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			// Flag '"', '\\' and bytes < 0x20; the lowest flagged byte is
+			// exact (false flags only follow a true one).
+			q := x ^ 0x2222222222222222
+			bs := x ^ 0x5c5c5c5c5c5c5c5c
+			m := ((q - lo8) &^ q) | ((bs - lo8) &^ bs) | ((x - 0x2020202020202020) &^ x)
+			m &= hi8
+			if m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == '"':
@@ -75,6 +96,11 @@ func scanString(b []byte, i int) (end int, esc bool, ok bool) {
 	}
 	return 0, false, false
 }
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
@@ -205,23 +231,24 @@ func scanNumber(b []byte, i int) (int, bool) {
 }
 
 // object splits the object at b (the whole of b, surrounding space
-// allowed) into key/value spans. ok is false for invalid JSON, an escaped
-// key, or a duplicate key.
-func object(b []byte, out []span) ([]span, bool) {
+// allowed) into key/value spans. ok is false for invalid JSON or an escaped
+// key; duplicate keys are found by keyLayout.check.
+// hint is the keys of the previous object (keyLayout.keys): a key equal
+// to the hint at its position needs no scanning.
+func object(b []byte, out []span, hint []string) ([]span, bool) {
 	out = out[:0]
 	i := skipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return out, false
 	}
-	end, ok := objectAt(b, i, &out)
+	end, ok := objectAt(b, i, &out, hint)
 	if !ok || skipWS(b, end) != len(b) {
 		return out, false
 	}
 	return out, true
 }
 
-func objectAt(b []byte, i int, out *[]span) (int, bool) {
-	var bloom [4]uint64
+func objectAt(b []byte, i int, out *[]span, hint []string) (int, bool) {
 	i = skipWS(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return i + 1, true
@@ -230,25 +257,19 @@ func objectAt(b []byte, i int, out *[]span) (int, bool) {
 		if i >= len(b) || b[i] != '"' {
 			return 0, false
 		}
-		kend, esc, ok := scanString(b, i)
-		if !ok || esc {
-			return 0, false
-		}
-		key := b[i+1 : kend-1]
-		h := uint64(len(key))
-		for _, c := range key {
-			h = h*31 + uint64(c)
-		}
-		bit := h & 255
-		if bloom[bit>>6]&(1<<(bit&63)) != 0 {
-			for _, s := range *out {
-				if string(s.key) == string(key) {
-					return 0, false
-				}
+		var key []byte
+		if n := len(*out); n < len(hint) && hasKeyAt(b, i, hint[n]) {
+			key = b[i+1 : i+1+len(hint[n])]
+			i += len(hint[n]) + 2
+		} else {
+			kend, esc, ok := scanString(b, i)
+			if !ok || esc {
+				return 0, false
 			}
+			key = b[i+1 : kend-1]
+			i = kend
 		}
-		bloom[bit>>6] |= 1 << (bit & 63)
-		i = skipWS(b, kend)
+		i = skipWS(b, i)
 		if i >= len(b) || b[i] != ':' {
 			return 0, false
 		}
@@ -270,6 +291,13 @@ func objectAt(b []byte, i int, out *[]span) (int, bool) {
 		}
 		i = skipWS(b, i+1)
 	}
+}
+
+// hasKeyAt reports whether b[i:] starts with the string literal "key"
+// (key holds no byte a JSON string escapes).
+func hasKeyAt(b []byte, i int, key string) bool {
+	e := i + 1 + len(key)
+	return e < len(b) && b[e] == '"' && string(b[i+1:e]) == key
 }
 
 // unquote decodes a JSON string literal (quotes included) as encoding/json
@@ -423,42 +451,26 @@ func (b *builder) putRaw(ref colRef, raw []byte) bool {
 	return true
 }
 
-// fallbackKeys are top-level keys of shapes the fast path leaves to the
-// simple path.
-var fallbackKeys = map[string]bool{"records": true, "Results": true, "tables": true, "Event": true, "winlog": true, "EventID": true}
-
 // line decodes one line; false means "use the simple path".
 func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 	var ok bool
-	f.top, ok = object(t, f.top)
-	if !ok {
+	f.top, ok = object(t, f.top, f.topLay.hint())
+	if !ok || !f.topLay.check(f.top) {
+		return false
+	}
+	lay := &f.topLay
+	if lay.fallback {
 		return false
 	}
 	kind := w.x.kind
-	var cat, props []byte
-	tenant := ""
-	for _, s := range f.top {
-		k := string(s.key)
-		if fallbackKeys[k] {
-			return false
-		}
-		if kind != kindFlat {
-			switch k {
-			case "category":
-				cat = s.val
-			case "properties":
-				props = s.val
-			}
-		}
-	}
-	if cat != nil && props != nil {
+	if kind != kindFlat && lay.cat >= 0 && lay.props >= 0 {
+		cat, props := f.top[lay.cat].val, f.top[lay.props].val
 		if cat[0] != '"' || props[0] != '{' {
 			return false
 		}
-		for _, s := range f.top {
-			if string(s.key) == "tenantId" && s.val[0] == '"' {
-				tenant = unquote(s.val)
-			}
+		tenant := ""
+		if lay.tenant >= 0 && f.top[lay.tenant].val[0] == '"' {
+			tenant = unquote(f.top[lay.tenant].val)
 		}
 		table, why := tableFromCategory(unquote(cat))
 		if why != "" {
@@ -468,8 +480,8 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 			r.delta.unrouted[why]++
 			return true
 		}
-		f.props, ok = object(props, f.props)
-		if !ok {
+		f.props, ok = object(props, f.props, f.propsLay.hint())
+		if !ok || !f.propsLay.check(f.props) {
 			return false
 		}
 		ts := r.delta.table(table)
@@ -478,7 +490,7 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 			ts.Records++
 			return true
 		}
-		if !f.fill(b, ts, f.props, f.top, tenant) {
+		if !f.fill(b, ts, f.props, &f.propsLay, f.top, lay, tenant) {
 			return false
 		}
 		ts.Records++
@@ -499,7 +511,7 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 		ts.Records++
 		return true
 	}
-	if !f.fill(b, ts, f.top, nil, "") {
+	if !f.fill(b, ts, f.top, lay, nil, nil, "") {
 		return false
 	}
 	ts.Records++
@@ -510,49 +522,41 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 
 // fill converts the spans of a record (and, for an envelope, its extra
 // keys) into the builder.
-func (f *fastDecoder) fill(b *builder, ts *TableSummary, fields, envelope []span, tenant string) bool {
+func (f *fastDecoder) fill(b *builder, ts *TableSummary, fields []span, lay *keyLayout, envelope []span, envLay *keyLayout, tenant string) bool {
 	b.reset()
-	unknown := func(k []byte) {
-		if ts.UnknownKeys == nil {
-			ts.UnknownKeys = map[string]int64{}
-		}
-		ts.UnknownKeys[string(k)]++
-	}
-	var pending map[string]int64
-	for _, s := range fields {
-		ref, ok := b.ty.index[string(s.key)]
-		if !ok {
-			if pending == nil {
-				pending = map[string]int64{}
-			}
-			pending[string(s.key)]++
+	lay.refsFor(b.ty)
+	pending := f.pending[:0]
+	for i, s := range fields {
+		if !lay.known[i] {
+			pending = append(pending, lay.keys[i])
 			continue
 		}
-		if !b.putRaw(ref, s.val) {
+		if !b.putRaw(lay.refs[i], s.val) {
 			return false
 		}
 	}
-	for _, s := range envelope {
-		switch string(s.key) {
+	if envelope != nil {
+		envLay.refsFor(b.ty)
+	}
+	for i, s := range envelope {
+		switch envLay.keys[i] {
 		case "category", "properties", "time", "operationName", "tenantId":
 			continue
 		}
-		ref, ok := b.ty.index[string(s.key)]
-		if !ok {
-			if pending == nil {
-				pending = map[string]int64{}
-			}
-			pending[string(s.key)]++
+		if !envLay.known[i] {
+			pending = append(pending, envLay.keys[i])
 			continue
 		}
-		if !b.putRaw(ref, s.val) {
+		if !b.putRaw(envLay.refs[i], s.val) {
 			return false
 		}
 	}
-	for k, n := range pending {
-		for i := int64(0); i < n; i++ {
-			unknown([]byte(k))
-		}
+	f.pending = pending
+	if len(pending) > 0 && ts.UnknownKeys == nil {
+		ts.UnknownKeys = map[string]int64{}
+	}
+	for _, k := range pending {
+		ts.UnknownKeys[k]++
 	}
 	b.finish(tenant)
 	return true
