@@ -133,6 +133,10 @@ type Set struct {
 	seen   *rejectDedup
 	// noFast turns the fast JSON-lines decoder off (tests compare both).
 	noFast bool
+	// prefilterMin: inputs up to this size are decoded whole even when a
+	// scan has terms (cheap, and their summaries stay exact); tests lower
+	// it to exercise the prefilter on small files.
+	prefilterMin int64
 }
 
 // Open expands paths (files, folders recursively, globs, "-" for stdin),
@@ -147,7 +151,7 @@ func Open(paths []string, opts Options) (*Set, error) {
 			return nil, fmt.Errorf("unknown table %q", opts.Table)
 		}
 	}
-	s := &Set{opts: opts, seen: newRejectDedup()}
+	s := &Set{opts: opts, seen: newRejectDedup(), prefilterMin: censusFull}
 	type file struct {
 		path     string
 		explicit bool

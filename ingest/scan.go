@@ -279,7 +279,7 @@ func (st *scanState) scanInput(ctx context.Context, in *input, emit source.Emit,
 		fs.Err = readErr.Error()
 	}
 	if !st.limited {
-		fs.complete = st.pf == nil
+		fs.complete = fs.Skipped == 0 // every record was decoded
 		st.set.sums.offer(fs)
 	}
 	return fs, nil

@@ -202,6 +202,7 @@ func scanText(t *testing.T, s *Set, spec source.Spec) []string {
 func TestParallelPrefilterTimeRangeAgree(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "DeviceNetworkEvents.jsonl", genLines(30000))
 	s := openT(t, Options{}, p)
+	s.prefilterMin = 0 // prefilter this small file too
 	base := fullSpec(t, "DeviceNetworkEvents")
 	serial := scanText(t, s, base)
 	if len(serial) != 30000 {
@@ -230,6 +231,15 @@ func TestParallelPrefilterTimeRangeAgree(t *testing.T) {
 	}
 	if strings.Join(kept, "\n") != strings.Join(want, "\n") || len(got) >= len(serial) {
 		t.Errorf("prefilter kept %d matching rows of %d (and %d in all)", len(kept), len(want), len(got))
+	}
+	// A small input is decoded whole: same rows as without terms, and an
+	// exact summary.
+	small := openT(t, Options{}, p)
+	if got := scanText(t, small, pf); len(got) != len(serial) {
+		t.Errorf("small input prefiltered: %d rows of %d", len(got), len(serial))
+	}
+	if f := small.Summary().Files[0]; f.Skipped != 0 || f.Tables["DeviceNetworkEvents"].Rows != 30000 {
+		t.Errorf("small input summary: skipped %d, rows %d", f.Skipped, f.Tables["DeviceNetworkEvents"].Rows)
 	}
 	// Time range and filter.
 	tr := par

@@ -64,7 +64,7 @@ func (w *worker) process(u *unit) *result {
 // lines decodes a chunk of complete lines.
 func (w *worker) lines(u *unit, r *result) {
 	data := u.data
-	if w.st.pf != nil && !w.in.serial {
+	if w.st.pf != nil && !w.in.serial && w.in.size > w.st.set.prefilterMin {
 		w.prefiltered(u, r)
 		return
 	}
