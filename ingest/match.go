@@ -325,7 +325,11 @@ type prefilter struct {
 	// holds a character JSON must escape (quote, backslash, control), so
 	// any line with a backslash is kept.
 	slash, all bool
-	once       sync.Once
+	// folds: non-ASCII text whose characters fold to an ASCII letter of a
+	// term (U+212A KELVIN SIGN to k, U+017F LONG S to s): lines holding it
+	// are kept, since has/contains fold case by Unicode simple folding.
+	folds [][]byte
+	once  sync.Once
 	m          *matcher
 }
 
@@ -356,12 +360,40 @@ func newPrefilter(terms []string) *prefilter {
 			}
 			low[i] = lowerTable[c]
 		}
+		if bytes.IndexByte(low, 'k') >= 0 && !slices.ContainsFunc(pf.folds, func(b []byte) bool { return string(b) == kelvin }) {
+			pf.folds = append(pf.folds, []byte(kelvin))
+		}
+		if bytes.IndexByte(low, 's') >= 0 && !slices.ContainsFunc(pf.folds, func(b []byte) bool { return string(b) == longS }) {
+			pf.folds = append(pf.folds, []byte(longS))
+		}
 		if !seen[string(low)] {
 			seen[string(low)] = true
 			pf.terms = append(pf.terms, low)
 		}
 	}
 	return pf
+}
+
+// The only non-ASCII characters whose simple case folding orbit holds an
+// ASCII letter.
+const (
+	kelvin = "\u212a" // K
+	longS  = "\u017f" // s
+)
+
+// foldScan marks the lines that hold one of seqs.
+func foldScan(data []byte, li *lineIndex, hits []bool, seqs [][]byte) {
+	for _, seq := range seqs {
+		for i := 0; i < len(data); {
+			j := bytes.Index(data[i:], seq)
+			if j < 0 {
+				break
+			}
+			ln := li.lineOf(i + j)
+			hits[ln] = true
+			i = li.next(ln)
+		}
+	}
 }
 
 var lowerTable = func() (t [256]byte) {
@@ -384,5 +416,6 @@ func (pf *prefilter) lineHits(data []byte, li *lineIndex) []bool {
 	hits := make([]bool, len(li.starts))
 	pf.m.scan(data, li, hits)
 	escapeScan(data, li, hits, pf.slash, pf.all)
+	foldScan(data, li, hits, pf.folds)
 	return hits
 }

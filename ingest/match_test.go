@@ -27,6 +27,11 @@ func refHits(pf *prefilter, data []byte) []bool {
 				hit = true
 			}
 		}
+		for _, f := range pf.folds {
+			if bytes.Contains(l, f) {
+				hit = true
+			}
+		}
 		for i := 0; i < len(l) && !hit; i++ {
 			if l[i] != '\\' {
 				continue
@@ -76,11 +81,13 @@ func TestLineHits(t *testing.T) {
 		`trailing \`,
 		`\u at start`,
 		`{"x":"Q"}`,
+		`{"x":"any\u00e9desK"}`,
+		`{"x":"ſvchoſt"}`,
 		`{"x":"qq"} no newline at the end`,
 	}, "\n"))
 	for _, terms := range [][]string{
 		{"cloudberry"}, {"CloudBerry", "MSP360"}, {"rm.mspbackups.com"}, {"q"}, {"qq", "x"},
-		{"a/b"}, {`a"b`}, {"ms", "msp", "msp3", "msp36", "msp360"}, {"com"}, {".com"}, {"s\\x"},
+		{"a/b"}, {`a"b`}, {"anydesk"}, {"svchost"}, {"ms", "msp", "msp3", "msp36", "msp360"}, {"com"}, {".com"}, {"s\\x"},
 	} {
 		checkHits(t, terms, data)
 	}
@@ -97,11 +104,11 @@ func TestLineHits(t *testing.T) {
 // with up to 500 terms.
 func TestLineHitsRandom(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	alpha := []byte("abcABC.-\\u/\"\n x0")
+	alpha := []byte("abcABC.-\\u/\"\n x0skK\xe2\x84\xaa\xc5\xbf")
 	word := func(n int) string {
 		b := make([]byte, n)
 		for i := range b {
-			b[i] = "abcABC.-x0/"[r.Intn(11)]
+			b[i] = "abcABC.-x0/sk"[r.Intn(13)]
 		}
 		return string(b)
 	}
