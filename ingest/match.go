@@ -330,7 +330,7 @@ type prefilter struct {
 	// are kept, since has/contains fold case by Unicode simple folding.
 	folds [][]byte
 	once  sync.Once
-	m          *matcher
+	m     *matcher
 }
 
 // newPrefilter returns nil when terms cannot be used (none, an empty term,
