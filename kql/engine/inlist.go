@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"sync/atomic"
+
 	"github.com/rmmhunt/rmmhunt/kql/funcs"
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
 	"github.com/rmmhunt/rmmhunt/kql/textmatch"
@@ -119,17 +121,9 @@ func (c *compiler) inExpr(x *syntax.InExpr, s *rowScope) *expr {
 			return types.NewBool(found != neg)
 		}}
 	case "has_any":
+		cache := new(atomic.Pointer[anyTermsCache])
 		out = &expr{t: types.Bool, col: -1, node: x, eval: func(row types.Row) types.Value {
-			h := strOf(ve(row))
-			found := false
-			ls.each(row, func(k types.Value) bool {
-				if textmatch.HasTerm(h, strOf(k), textmatch.Has, false) {
-					found = true
-					return false
-				}
-				return true
-			})
-			return types.NewBool(found)
+			return types.NewBool(ls.hasAny(row, strOf(ve(row)), cache))
 		}}
 	case "has_all":
 		out = &expr{t: types.Bool, col: -1, node: x, eval: func(row types.Row) types.Value {
