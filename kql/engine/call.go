@@ -2,7 +2,6 @@ package engine
 
 import (
 	"errors"
-	"sort"
 
 	"github.com/rmmhunt/rmmhunt/kql/funcs"
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
@@ -279,13 +278,4 @@ func (c *compiler) funcEnv(b *binding, argNodes []syntax.Expr, call syntax.Expr,
 		fe.vars[p.Name.Name] = &binding{kind: bindScalar, sc: e, name: p.Name.Name}
 	}
 	return fe
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

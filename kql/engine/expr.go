@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"math"
 	"strings"
 
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
@@ -393,5 +392,3 @@ func dynIndex(d any, i types.Value) any {
 	}
 	return nil
 }
-
-func isNaN(f float64) bool { return math.IsNaN(f) }

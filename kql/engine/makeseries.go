@@ -177,11 +177,6 @@ func (m *makeSeriesNode) run(rc *runCtx, emit func([]types.Row) error) error {
 		key  types.Row
 		bins map[int64][]funcs.AggState
 	}
-	type pending struct {
-		key  string
-		axis types.Value
-		args [][]types.Value
-	}
 	rows, err := collect(rc, m.in)
 	if err != nil {
 		return err

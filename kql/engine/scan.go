@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/rmmhunt/rmmhunt/kql/source"
@@ -295,16 +293,4 @@ func (s *scanNode) narrow(col string, lo, hi int64) {
 	if hi < s.maxT {
 		s.maxT = hi
 	}
-}
-
-func (s *scanNode) describe() string {
-	return fmt.Sprintf("%s cols=%s terms=%v", s.table.Name, strings.Join(colNames(s.cols), ","), s.terms)
-}
-
-func colNames(cols []types.Column) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.Name
-	}
-	return out
 }

@@ -80,40 +80,10 @@ func (e *ArgError) Error() string { return e.Msg }
 
 func argErr(format string, a ...any) error { return &ArgError{fmt.Sprintf(format, a...)} }
 
-// fixed builds a Compile function for a function with a fixed result type
-// whose arguments must each satisfy a predicate.
-func fixed(ret types.Type, checks []func(types.Type) bool, what []string, eval EvalFunc) func([]Arg) (types.Type, EvalFunc, error) {
-	return func(args []Arg) (types.Type, EvalFunc, error) {
-		for i, a := range args {
-			k := i
-			if k >= len(checks) {
-				k = len(checks) - 1
-			}
-			if k >= 0 && checks[k] != nil && !checks[k](a.Type) {
-				return 0, nil, argErr("argument %d must be %s, not %s", i+1, what[k], a.Type)
-			}
-		}
-		return ret, eval, nil
-	}
-}
-
 func isString(t types.Type) bool       { return t == types.String }
 func isStringish(t types.Type) bool    { return t == types.String || t == types.Dynamic }
 func isNumeric(t types.Type) bool      { return t.IsNumeric() }
 func isInteger(t types.Type) bool      { return t.IsInteger() }
 func isDateTime(t types.Type) bool     { return t == types.DateTime }
-func isTimeSpan(t types.Type) bool     { return t == types.TimeSpan }
 func isDynamic(t types.Type) bool      { return t == types.Dynamic }
-func isBool(t types.Type) bool         { return t == types.Bool }
-func any_(types.Type) bool             { return true }
-func isScalarNotDyn(t types.Type) bool { return t != types.Dynamic }
-func isNumOrSpan(t types.Type) bool    { return t.IsNumeric() || t == types.TimeSpan }
-func isNumSpanDate(t types.Type) bool {
-	return t.IsNumeric() || t == types.TimeSpan || t == types.DateTime
-}
-func isIntegerOrDyn(t types.Type) bool   { return t.IsInteger() || t == types.Dynamic }
-func isStringOrGuid(t types.Type) bool   { return t == types.String || t == types.Guid }
-func isArrayish(t types.Type) bool       { return t == types.Dynamic }
-func isNumericOrDyn(t types.Type) bool   { return t.IsNumeric() || t == types.Dynamic }
-func isDateOrString(t types.Type) bool   { return t == types.DateTime || t == types.String }
-func isStringOrNumber(t types.Type) bool { return t == types.String || t.IsNumeric() }
+func isIntegerOrDyn(t types.Type) bool { return t.IsInteger() || t == types.Dynamic }
