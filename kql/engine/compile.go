@@ -33,6 +33,9 @@ type compiler struct {
 	// aggCtx is set while compiling a summarize expression over
 	// aggregates (sum(x) * 2): aggregate calls become hidden columns.
 	aggCtx *aggContext
+	// inLists are the compiled in/has_any lists with subquery values, for
+	// prefilter terms known only at run time (lazyterms.go).
+	inLists map[*syntax.InExpr]*inListInfo
 }
 
 // env is a lexical scope of let bindings.

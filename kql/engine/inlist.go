@@ -55,6 +55,7 @@ func (c *compiler) inExpr(x *syntax.InExpr, s *rowScope) *expr {
 			})
 		}
 	}
+	c.registerInList(x, ls)
 	op := x.Op
 	switch op {
 	case "has_any", "has_all":

@@ -20,6 +20,10 @@ type scanNode struct {
 	preds   []*expr
 	terms   []string
 	termsOK bool // terms is a valid necessary condition
+	// comp and lazy resolve placeholder terms of lists computed at run
+	// time (lazyterms.go).
+	comp    *compiler
+	lazy    []*inListInfo
 	hasTime bool
 	timeCol string
 	minT    int64
@@ -29,7 +33,7 @@ type scanNode struct {
 func (s *scanNode) schema() []types.Column { return s.cols }
 
 func (c *compiler) newScan(t *schema.Table, id *syntax.Ident) *scanNode {
-	s := &scanNode{table: t}
+	s := &scanNode{table: t, comp: c}
 	all := c.allColumns || c.passThrough[id]
 	for _, col := range t.Columns {
 		typ, ok := types.ParseType(col.Type)
@@ -71,7 +75,9 @@ func (s *scanNode) spec(opts Options) source.Spec {
 		return sp
 	}
 	if s.termsOK && len(s.terms) > 0 {
-		sp.AnyTerms = s.terms
+		if terms, ok := s.expandTerms(s.terms); ok {
+			sp.AnyTerms = terms
+		}
 	}
 	if s.hasTime {
 		sp.TimeColumn, sp.MinTicks, sp.MaxTicks, sp.HasTimeRange = s.timeCol, s.minT, s.maxT, true
@@ -131,13 +137,16 @@ func betterTerms(a, b []string) bool {
 		if len(t) == 0 {
 			return 1 << 30
 		}
-		min := 1 << 30
+		min, n := 1<<30, len(t)
 		for _, s := range t {
 			if len(s) < min {
 				min = len(s)
 			}
+			if isLazyTerm(s) {
+				n += 63 // a run-time list: likely many terms
+			}
 		}
-		return len(t)*16 - min
+		return n*16 - min
 	}
 	return score(a) < score(b)
 }
@@ -194,6 +203,10 @@ func termsOf(n syntax.Expr, s *scanNode) ([]string, bool) {
 			for _, el := range x.List {
 				lit, ok := stringLit(el)
 				if !ok || !usableTerm(lit) {
+					if t, ok := s.lazyListTerm(x); ok {
+						// every value of the list, literals included
+						return []string{t}, true
+					}
 					if arr, ok := dynStrings(el); ok {
 						for _, a := range arr {
 							if !usableTerm(a) {
