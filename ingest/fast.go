@@ -269,17 +269,38 @@ func objectAt(b []byte, i int, out *[]span, hint []string) (int, bool) {
 			key = b[i+1 : kend-1]
 			i = kend
 		}
-		i = skipWS(b, i)
+		// Compact JSON (no spaces) takes the direct branches.
 		if i >= len(b) || b[i] != ':' {
-			return 0, false
+			i = skipWS(b, i)
+			if i >= len(b) || b[i] != ':' {
+				return 0, false
+			}
 		}
-		vs := skipWS(b, i+1)
-		ve, ok := scanValue(b, vs, 1)
+		vs := i + 1
+		if vs < len(b) && b[vs] <= ' ' {
+			vs = skipWS(b, vs)
+		}
+		var ve int
+		var ok bool
+		if vs < len(b) && b[vs] == '"' {
+			ve, _, ok = scanString(b, vs)
+		} else {
+			ve, ok = scanValue(b, vs, 1)
+		}
 		if !ok {
 			return 0, false
 		}
 		*out = append(*out, span{key, b[vs:ve]})
-		i = skipWS(b, ve)
+		i = ve
+		if i < len(b) && b[i] == ',' {
+			i++
+			if i < len(b) && b[i] == '"' {
+				continue
+			}
+			i = skipWS(b, i)
+			continue
+		}
+		i = skipWS(b, i)
 		if i >= len(b) {
 			return 0, false
 		}
