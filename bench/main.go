@@ -212,10 +212,18 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 			inBytes += data.bytes[t]
 		}
 		answers := map[string]Normalised{}
+		// Runs interleave the engines (run 1 of each, then run 2 of each …)
+		// so that load from other processes on a shared machine falls on
+		// every engine alike.
+		type job struct {
+			m     measurement
+			argv  []string
+			sets  map[string]bool
+			first []byte
+		}
+		var jobs []*job
 		for _, eng := range cfg.engines {
-			m := measurement{Query: q, Engine: eng, InputRows: inRows, InputBytes: inBytes}
-			var argv []string
-			var sets map[string]bool
+			j := &job{m: measurement{Query: q, Engine: eng, InputRows: inRows, InputBytes: inBytes}}
 			switch {
 			case eng == "duckdb" && sqlText == "":
 				continue // the pack has no SQL side
@@ -224,38 +232,46 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 				if err := os.WriteFile(sqlFile, []byte(strings.ReplaceAll(sqlText, "{{NOW}}", duckdbTime(cfg.now))), 0o644); err != nil {
 					return 1, err
 				}
-				argv = []string{self, "duckdb-exec", "--threads", strconv.Itoa(cfg.workers), "--sql", sqlFile}
+				j.argv = []string{self, "duckdb-exec", "--threads", strconv.Itoa(cfg.workers), "--sql", sqlFile}
 				for _, t := range tables {
-					argv = append(argv, "--table", t+"="+data.files[t])
+					j.argv = append(j.argv, "--table", t+"="+data.files[t])
 				}
-				sets = setColumns(sqlText)
 			default:
-				argv = rmmhuntArgs(rmmhuntBin, eng, q, kqlPath, cfg, tables, data)
-				sets = setColumns(sqlText)
+				j.argv = rmmhuntArgs(rmmhuntBin, eng, q, kqlPath, cfg, tables, data)
 			}
-			var first []byte
-			for r := 0; r < cfg.runs; r++ {
-				outp, wall, cpu, rss, err := measure(argv, cfg.timeout)
+			j.sets = setColumns(sqlText)
+			jobs = append(jobs, j)
+		}
+		for r := 0; r < cfg.runs; r++ {
+			for _, j := range jobs {
+				m := &j.m
+				if m.Error != "" {
+					continue
+				}
+				outp, wall, cpu, rss, err := measure(j.argv, cfg.timeout)
 				if err != nil {
 					m.Error = err.Error()
-					break
+					continue
 				}
 				if r == 0 {
-					first = outp
+					j.first = outp
 				}
 				m.Runs = append(m.Runs, wall.Seconds())
 				m.CPUPercent = max(m.CPUPercent, 100*cpu.Seconds()/wall.Seconds())
 				m.PeakRSSMB = max(m.PeakRSSMB, float64(rss)/1024)
 			}
+		}
+		for _, j := range jobs {
+			m, eng := j.m, j.m.Engine
 			if m.Error == "" {
 				m.Median = median(m.Runs)
 				m.RowsPerSec = float64(inRows) / m.Median
 				m.MBPerCore = float64(inBytes) / 1e6 / m.Median / float64(cfg.workers)
 				if q == packQuery {
 					m.ResultRows = -1
-				} else if res, err := decodeResult(first); err != nil {
+				} else if res, err := decodeResult(j.first); err != nil {
 					m.Error = err.Error()
-				} else if n, err := normalise(res, sets); err != nil {
+				} else if n, err := normalise(res, j.sets); err != nil {
 					m.Error = err.Error()
 				} else {
 					m.ResultRows = len(n.Rows)
