@@ -21,6 +21,8 @@ type inputFlags struct {
 	rejects string
 	workers int
 	ext     externalFlags
+	// progress receives scan progress (set by hunt: progress.go).
+	progress func(ingest.Progress)
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
@@ -39,7 +41,7 @@ func (f *inputFlags) open(s *Streams, paths []string) (*ingest.Set, func() error
 	if err != nil {
 		return nil, nil, usageErr("%v", err)
 	}
-	opts := ingest.Options{Format: format, Table: f.table, CheckAll: f.strict, Stdin: s.In}
+	opts := ingest.Options{Format: format, Table: f.table, CheckAll: f.strict, Stdin: s.In, Progress: f.progress}
 	var rej *os.File
 	if f.rejects != "" {
 		rej, err = os.Create(f.rejects)
