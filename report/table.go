@@ -102,10 +102,39 @@ type TableOptions struct {
 	// MaxWidth elides cell text longer than this many characters with "…"
 	// (0: no limit, as with --wide).
 	MaxWidth int
+	// FitWidth, when positive, narrows the widest columns (eliding their
+	// cells) until a line fits in this many characters, as far as columns
+	// stay at least MinColumn wide. Ignored when MaxWidth is 0.
+	FitWidth int
 }
+
+// MinColumn is the narrowest FitWidth makes a column.
+const MinColumn = 8
 
 // WriteText writes an aligned, plain-text table.
 func WriteText(w io.Writer, t Table, opts TableOptions) error {
+	text, _ := TextTable(t, opts)
+	_, err := io.WriteString(w, text)
+	return err
+}
+
+// cellText is a value as one table cell: newlines as ⏎, tabs as spaces.
+func cellText(v types.Value) string {
+	return strings.NewReplacer("\n", "⏎", "\r", "", "\t", " ").Replace(Text(v))
+}
+
+// elide shortens s to n characters, the last one "…".
+func elide(s string, n int) (string, bool) {
+	if n <= 0 || utf8.RuneCountInString(s) <= n {
+		return s, false
+	}
+	rs := []rune(s)
+	return string(rs[:n-1]) + "…", true
+}
+
+// TextTable renders an aligned, plain-text table and reports whether any
+// cell was elided.
+func TextTable(t Table, opts TableOptions) (string, bool) {
 	cells := make([][]string, len(t.Rows)+1)
 	head := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
@@ -115,20 +144,32 @@ func WriteText(w io.Writer, t Table, opts TableOptions) error {
 	for i, r := range t.Rows {
 		row := make([]string, len(r))
 		for j, v := range r {
-			s := strings.NewReplacer("\n", "⏎", "\r", "", "\t", " ").Replace(Text(v))
-			if opts.MaxWidth > 0 && utf8.RuneCountInString(s) > opts.MaxWidth {
-				rs := []rune(s)
-				s = string(rs[:opts.MaxWidth-1]) + "…"
-			}
-			row[j] = s
+			row[j] = cellText(v)
 		}
 		cells[i+1] = row
 	}
 	widths := make([]int, len(t.Columns))
 	for _, row := range cells {
 		for j, s := range row {
-			if n := utf8.RuneCountInString(s); n > widths[j] {
+			n := utf8.RuneCountInString(s)
+			if opts.MaxWidth > 0 && n > opts.MaxWidth {
+				n = opts.MaxWidth
+			}
+			if n > widths[j] {
 				widths[j] = n
+			}
+		}
+	}
+	if opts.MaxWidth > 0 && opts.FitWidth > 0 {
+		fit(widths, opts.FitWidth)
+	}
+	elided := false
+	if opts.MaxWidth > 0 {
+		for i, row := range cells {
+			for j, s := range row {
+				var e bool
+				row[j], e = elide(s, widths[j])
+				elided = elided || (e && i > 0)
 			}
 		}
 	}
@@ -154,6 +195,28 @@ func WriteText(w io.Writer, t Table, opts TableOptions) error {
 			sb.WriteByte('\n')
 		}
 	}
-	_, err := io.WriteString(w, sb.String())
-	return err
+	return sb.String(), elided
+}
+
+// fit narrows the widest columns one character at a time until the line
+// (columns plus two-space gaps) fits in total, or every column is at
+// MinColumn.
+func fit(widths []int, total int) {
+	line := 2 * (len(widths) - 1)
+	for _, w := range widths {
+		line += w
+	}
+	for line > total {
+		widest := -1
+		for j, w := range widths {
+			if w > MinColumn && (widest < 0 || w > widths[widest]) {
+				widest = j
+			}
+		}
+		if widest < 0 {
+			return
+		}
+		widths[widest]--
+		line--
+	}
 }

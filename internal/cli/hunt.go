@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/report"
 	"github.com/rmmhunt/rmmhunt/rules"
+	"github.com/rmmhunt/rmmhunt/ruletest"
 	"github.com/rmmhunt/rmmhunt/sanction"
 )
 
@@ -32,6 +34,7 @@ type huntOptions struct {
 	allowUnsafe    bool
 	ledger         string
 	sanctioned     string
+	quiet          bool
 	inputs         inputFlags
 }
 
@@ -49,8 +52,19 @@ or bind is reported with file:line:col and skipped, and the exit code is 2.
 
 Most rules look back from now() (for example "Timestamp between (now(-5d)..now())").
 Over an old export pin the clock with --now, or nothing falls in the window;
-hunt says so when it happens.`,
+hunt says so when it happens.
+
+Formats (docs/reports.md): table (findings grouped by rule and tool, then a
+run summary; coloured and fitted to the screen on a terminal, --wide prints
+long values in full), json (findings with entities, suppressed findings,
+summary, lint and the run manifest), jsonl (one finding per line), csv, and
+html (one self-contained file for people: timeline per device, findings with
+their entities and raw rows, suppressed findings, lint, manifest; use -o).
+
+On a terminal, runs longer than a second show progress on stderr (bytes and
+rows read, rows/s, ETA); --quiet turns it off.`,
 		Example: `  rmmhunt hunt --now 2026-03-08T00:00:00Z examples/incident/
+  rmmhunt hunt --now 2026-03-08T00:00:00Z --format html -o report.html examples/incident/
   rmmhunt hunt --rules my-rules/ --format json -o findings.json export.json.gz
   rmmhunt hunt --fail-on-findings --now 2026-03-08T00:00:00Z exports/   # exit 1 when something is found`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runHunt(s, o, args) },
@@ -58,8 +72,8 @@ hunt says so when it happens.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&o.rules, "rules", nil, "rule file or folder (repeatable); default: the built-in pack")
 	f.StringVar(&o.now, "now", "", "pin now() (RFC 3339), e.g. 2026-03-08T00:00:00Z")
-	f.StringVar(&o.format, "format", "table", "output format: table, json, jsonl, csv")
-	f.StringVarP(&o.output, "output", "o", "", "write findings to FILE instead of standard output")
+	f.StringVar(&o.format, "format", "table", "output format: table, json, jsonl, csv, html")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
 	f.BoolVar(&o.failOnFindings, "fail-on-findings", false, "exit 1 when there is at least one finding")
 	f.BoolVar(&o.noPushdown, "no-pushdown", false, "disable prefilter/column/time pushdown (answers must not change)")
 	f.BoolVar(&o.lenient, "lenient-lists", false, "accept a trailing comma in lists (with a warning)")
@@ -68,17 +82,25 @@ hunt says so when it happens.`,
 	f.BoolVar(&o.allowUnsafe, "allow-unsafe-exclusions", false, "apply exclusions even when their lint reports errors")
 	f.StringVar(&o.ledger, "ledger", "", "append every suppressed event to FILE (JSON lines)")
 	f.StringVar(&o.sanctioned, "sanctioned", "", "YAML list of RMM tools you run on purpose (optionally scoped to devices, groups, tenants); their findings are labelled and listed last")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress and no closing count on standard error (warnings and errors still show)")
 	o.inputs.register(cmd)
 	return cmd
 }
 
 func loadPack(s *Streams, paths []string) (*rules.Pack, error) {
+	p, _, err := loadPackDiagnostics(s, paths)
+	return p, err
+}
+
+// loadPackDiagnostics is loadPack that also returns the loader's
+// diagnostics (for the report's lint section).
+func loadPackDiagnostics(s *Streams, paths []string) (*rules.Pack, rules.Diagnostics, error) {
 	if len(paths) == 0 {
 		p, err := rules.Builtin()
 		if err != nil {
-			return nil, inputErr(err)
+			return nil, nil, inputErr(err)
 		}
-		return p, nil
+		return p, rules.BuiltinDiagnostics(), nil
 	}
 	p, ds := rules.Load(paths...)
 	for _, d := range ds {
@@ -87,13 +109,18 @@ func loadPack(s *Streams, paths []string) (*rules.Pack, error) {
 		}
 	}
 	if ds.HasErrors() && (p == nil || len(p.Rules) == 0) {
-		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("no rule could be loaded")}
+		return nil, ds, &exitError{code: ExitUsage, err: fmt.Errorf("no rule could be loaded")}
 	}
-	return p, nil
+	return p, ds, nil
 }
 
+// huntClock is the hunt's wall clock (tests pin it so that reports are
+// byte-identical).
+var huntClock = time.Now
+
 func runHunt(s *Streams, o *huntOptions, args []string) error {
-	if err := oneOf("format", o.format, "table", "json", "jsonl", "csv"); err != nil {
+	started := huntClock()
+	if err := oneOf("format", o.format, "table", "json", "jsonl", "csv", "html"); err != nil {
 		return err
 	}
 	if len(args) == 0 {
@@ -103,7 +130,7 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	pack, err := loadPack(s, o.rules)
+	pack, loadDiags, err := loadPackDiagnostics(s, o.rules)
 	if err != nil {
 		return err
 	}
@@ -136,12 +163,23 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 		defer lf.Close()
 		hopts.Ledger = exclusions.NewLedgerWriter(lf)
 	}
+	prog := newProgress(s, o.quiet)
+	o.inputs.progress = prog.hook()
 	set, closeInputs, err := o.inputs.open(s, args)
 	if err != nil {
 		return err
 	}
 	defer closeInputs()
+	// Hash the inputs while the hunt runs (for the manifest).
+	digests := make(chan []report.FileDigest, 1)
+	if o.format == "json" || o.format == "html" {
+		go func() { digests <- report.HashFiles(inputFiles(set)) }()
+	} else {
+		digests <- nil
+	}
+	prog.start()
 	res, err := hunt.Run(context.Background(), pack, set, hopts)
+	prog.stop()
 	if err != nil {
 		return inputErr(err)
 	}
@@ -149,26 +187,49 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	for _, run := range res.Failed() {
 		fmt.Fprintln(s.Err, run.ErrText)
 	}
-	notes := hunt.WindowNotes(context.Background(), res, set, o.now == "")
-	for _, n := range notes {
+	windowNotes := hunt.WindowNotes(context.Background(), res, set, o.now == "")
+	for _, n := range windowNotes {
 		fmt.Fprintln(s.Err, "note:", n)
 	}
+	rep := buildReport(res, sum, hopts.Exclusions, now)
+	rep.Summary.Notes = append(exclusionNotes(res), windowNotes...)
+	if o.format == "json" || o.format == "html" {
+		rep.RuleLint = ruleLint(pack, loadDiags, o.lenient)
+		rep.ExclusionLint = exclusionLint(pack, hopts.Exclusions, res, now)
+	}
+	rep.Manifest = manifest(rep, pack, o, now, <-digests)
+	rep.Manifest.Timing = report.Timing{Started: started, Finished: huntClock()}
 	err = writeOut(s, o.output, func(w io.Writer) error {
 		switch o.format {
 		case "json":
-			return writeFindingsJSON(w, res, sum, now)
+			return report.WriteHuntJSON(w, rep)
 		case "jsonl":
-			return writeFindingsJSONL(w, res)
+			return report.WriteHuntJSONLines(w, rep)
 		case "csv":
-			return writeFindingsCSV(w, res)
+			return report.WriteHuntCSV(w, rep)
+		case "html":
+			return report.WriteHuntHTML(w, rep)
 		}
-		return writeFindingsText(w, res, s, o.wide)
+		toScreen := o.output == "" || o.output == "-"
+		topts := report.TextOptions{Wide: o.wide}
+		if toScreen && s.OutTerminal {
+			topts.Width = s.Width
+			topts.Color = os.Getenv("NO_COLOR") == ""
+		}
+		return report.WriteHuntText(w, rep, topts)
 	})
 	if err != nil {
 		return err
 	}
-	if o.format != "table" || o.output != "" {
-		fmt.Fprintf(s.Err, "%d findings from %d rules\n", len(res.Findings), len(res.Runs)-len(res.Failed()))
+	if (o.format != "table" || o.output != "") && !o.quiet {
+		fmt.Fprintf(s.Err, "%d findings from %d rules", len(res.Findings), len(res.Runs)-len(res.Failed()))
+		if len(res.Suppressed) > 0 {
+			fmt.Fprintf(s.Err, ", %d suppressed", len(res.Suppressed))
+		}
+		if o.output != "" && o.output != "-" {
+			fmt.Fprintf(s.Err, "; %s report written to %s", o.format, o.output)
+		}
+		fmt.Fprintln(s.Err)
 	}
 	if sum.TotalRejections() > 0 {
 		fmt.Fprintf(s.Err, "warning: %d input records or fields were rejected\n", sum.TotalRejections())
@@ -186,275 +247,59 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	return nil
 }
 
-func ruleJSON(sb *strings.Builder, r *rules.Rule) {
-	sb.WriteString(`{"id":`)
-	types.WriteJSONString(sb, r.ID)
-	sb.WriteString(`,"name":`)
-	types.WriteJSONString(sb, r.Name)
-	sb.WriteString(`,"severity":`)
-	types.WriteJSONString(sb, r.Severity)
-	sb.WriteString(`,"tactics":`)
-	stringList(sb, r.Tactics)
-	sb.WriteString(`,"techniques":`)
-	stringList(sb, r.Techniques)
-	if r.Tool != "" {
-		sb.WriteString(`,"tool":`)
-		types.WriteJSONString(sb, r.Tool)
-	}
-	sb.WriteString(`,"file":`)
-	types.WriteJSONString(sb, r.File)
-	sb.WriteString("}")
-}
-
-func stringList(sb *strings.Builder, xs []string) {
-	sb.WriteByte('[')
-	for i, x := range xs {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		types.WriteJSONString(sb, x)
-	}
-	sb.WriteByte(']')
-}
-
-func findingJSON(sb *strings.Builder, f *hunt.Finding) {
-	sb.WriteString(`{"rule":`)
-	ruleJSON(sb, f.Rule)
-	if f.Sanctioned != nil {
-		sb.WriteString(`,"sanctioned":{"tool":`)
-		types.WriteJSONString(sb, f.Sanctioned.Tool)
-		sb.WriteString(`,"owner":`)
-		types.WriteJSONString(sb, f.Sanctioned.Owner)
-		sb.WriteString(`,"reason":`)
-		types.WriteJSONString(sb, f.Sanctioned.Reason)
-		sb.WriteString("}")
-	}
-	sb.WriteString(`,"row":`)
-	report.RowObject(sb, f.Columns, f.Row)
-	sb.WriteString("}")
-}
-
-func writeFindingsJSON(w io.Writer, res *hunt.Result, sum *ingest.Summary, now int64) error {
-	var sb strings.Builder
-	sb.WriteString("{\"findings\":[")
-	for i, f := range res.Findings {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString("\n")
-		findingJSON(&sb, f)
-	}
-	sb.WriteString("\n],\"suppressed\":[")
-	for i, sf := range res.Suppressed {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString("\n{\"rule\":")
-		ruleJSON(&sb, sf.Rule)
-		sb.WriteString(`,"exclusions":`)
-		stringList(&sb, sf.Exclusions)
-		sb.WriteString(`,"row":`)
-		report.RowObject(&sb, sf.Columns, sf.Row)
-		sb.WriteString("}")
-	}
-	sb.WriteString("\n],\n\"summary\":")
-	summaryJSON(&sb, res, sum, now)
-	sb.WriteString("}\n")
-	_, err := io.WriteString(w, sb.String())
-	return err
-}
-
-func summaryJSON(sb *strings.Builder, res *hunt.Result, sum *ingest.Summary, now int64) {
-	sb.WriteString(`{"now":`)
-	types.WriteJSONString(sb, types.FormatDateTime(now))
-	fmt.Fprintf(sb, `,"rules":%d,"rules_failed":%d,"findings":%d,"rule_errors":[`, len(res.Runs), len(res.Failed()), len(res.Findings))
-	for i, r := range res.Failed() {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		types.WriteJSONString(sb, r.ErrText)
-	}
-	sb.WriteString(`],"inputs":[`)
-	for i, f := range sum.Files {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(`{"file":`)
-		types.WriteJSONString(sb, f.File)
-		sb.WriteString(`,"format":`)
-		types.WriteJSONString(sb, f.Format)
-		fmt.Fprintf(sb, `,"records":%d,"skipped_by_prefilter":%d,"rejected":%d,"tables":{`, f.Records, f.Skipped, f.Rejected)
-		for j, name := range f.TableNames() {
-			t := f.Tables[name]
-			if j > 0 {
-				sb.WriteByte(',')
-			}
-			types.WriteJSONString(sb, name)
-			fmt.Fprintf(sb, `:{"rows":%d,"field_rejections":%d,"rejected_records":%d`, t.Rows, t.FieldRejects, t.RejectedRecords)
-			if t.HasTime {
-				sb.WriteString(`,"first":`)
-				types.WriteJSONString(sb, types.FormatDateTime(t.MinTicks))
-				sb.WriteString(`,"last":`)
-				types.WriteJSONString(sb, types.FormatDateTime(t.MaxTicks))
-			}
-			sb.WriteString(`,"rejections":[`)
-			for k, ex := range t.Examples {
-				if k > 0 {
-					sb.WriteByte(',')
-				}
-				types.WriteJSONString(sb, ex.String())
-			}
-			sb.WriteString("]}")
-		}
-		sb.WriteString(`},"rejections":[`)
-		for k, ex := range f.Examples {
-			if k > 0 {
-				sb.WriteByte(',')
-			}
-			types.WriteJSONString(sb, ex.String())
-		}
-		sb.WriteString("]}")
-	}
-	sb.WriteString("]}")
-}
-
-func writeFindingsJSONL(w io.Writer, res *hunt.Result) error {
-	var sb strings.Builder
+// buildReport turns a hunt's result into the report model.
+func buildReport(res *hunt.Result, sum *ingest.Summary, exset *exclusions.Set, now int64) *report.Hunt {
+	rep := &report.Hunt{}
 	for _, f := range res.Findings {
-		sb.Reset()
-		findingJSON(&sb, f)
-		sb.WriteByte('\n')
-		if _, err := io.WriteString(w, sb.String()); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeFindingsCSV writes one record per finding: rule metadata, then the
-// union of result columns in first-seen order.
-func writeFindingsCSV(w io.Writer, res *hunt.Result) error {
-	var cols []types.Column
-	seen := map[string]bool{}
-	for _, f := range res.Findings {
-		for _, c := range f.Columns {
-			if !seen[c.Name] {
-				seen[c.Name] = true
-				cols = append(cols, c)
-			}
-		}
-	}
-	head := []types.Column{{Name: "rule_id", Type: types.String}, {Name: "rule_name", Type: types.String}, {Name: "severity", Type: types.String}, {Name: "tool", Type: types.String}}
-	t := report.Table{Columns: append(head, cols...)}
-	for _, f := range res.Findings {
-		row := types.Row{types.NewString(f.Rule.ID), types.NewString(f.Rule.Name), types.NewString(f.Rule.Severity), types.NewString(f.Rule.Tool)}
-		for _, c := range cols {
-			v, ok := f.Value(c.Name)
-			if !ok {
-				v = types.Null(c.Type)
-			}
-			row = append(row, v)
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	return report.WriteCSV(w, t)
-}
-
-// writeFindingsText prints findings grouped by rule.
-func writeFindingsText(w io.Writer, res *hunt.Result, s *Streams, wide bool) error {
-	maxw := 48
-	if wide {
-		maxw = 0
-	}
-	var groups []string
-	byRule := map[string][]*hunt.Finding{}
-	for _, f := range res.Findings {
-		key := f.Rule.ID
+		rf := reportFinding(f.Rule, f.Columns, f.Row, f.Tool())
 		if f.Sanctioned != nil {
-			key += " (sanctioned)"
+			rf.Sanctioned = &report.Sanction{Tool: f.Sanctioned.Tool, Owner: f.Sanctioned.Owner, Reason: f.Sanctioned.Reason}
 		}
-		if _, ok := byRule[key]; !ok {
-			groups = append(groups, key)
-		}
-		byRule[key] = append(byRule[key], f)
+		rep.Findings = append(rep.Findings, rf)
 	}
-	for _, id := range groups {
-		fs := byRule[id]
-		r := fs[0].Rule
-		sev := r.Severity
-		if sev == "" {
-			sev = "unrated"
-		}
-		tool := ""
-		if r.Tool != "" {
-			tool = " · tool: " + r.Tool
-		}
-		label := ""
-		if fs[0].Sanctioned != nil {
-			label = " · SANCTIONED (" + fs[0].Sanctioned.Tool + " is on the sanctioned list"
-			if fs[0].Sanctioned.Reason != "" {
-				label += ": " + fs[0].Sanctioned.Reason
+	for _, sf := range res.Suppressed {
+		rf := reportFinding(sf.Rule, sf.Columns, sf.Row, sf.Tool())
+		for _, id := range sf.Exclusions {
+			ref := report.ExclusionRef{ID: id}
+			if e, ok := lookupExclusion(exset, id); ok {
+				ref = report.ExclusionRef{ID: e.ID, Name: e.Name, Owner: e.Owner, Reason: e.Reason, File: e.Pos.File, Line: e.Pos.Line}
+				if e.HasExpiry() {
+					ref.Expires = e.Expires.Format("2006-01-02")
+				}
 			}
-			label += ")"
+			rf.SuppressedBy = append(rf.SuppressedBy, ref)
 		}
-		fmt.Fprintf(w, "== %s [%s]%s · %d findings%s\n", r.Name, sev, tool, len(fs), label)
-		t := report.Table{Columns: fs[0].Columns}
-		for _, f := range fs {
-			t.Rows = append(t.Rows, f.Row)
+		rep.Suppressed = append(rep.Suppressed, rf)
+	}
+	rep.Summary = report.Summary{Now: now, RulesRun: len(res.Runs), RulesFailed: len(res.Failed())}
+	for _, r := range res.Failed() {
+		rep.Summary.RuleErrors = append(rep.Summary.RuleErrors, r.ErrText)
+	}
+	for _, f := range sum.Files {
+		in := report.InputSummary{File: f.File, Format: f.Format, Records: f.Records, Skipped: f.Skipped, Rejected: f.Rejected, Unrouted: f.Unrouted, Err: f.Err}
+		for _, ex := range f.Examples {
+			in.Rejections = append(in.Rejections, ex.String())
 		}
-		if err := report.WriteText(w, t, report.TableOptions{MaxWidth: maxw}); err != nil {
-			return err
+		for _, name := range f.TableNames() {
+			t := f.Tables[name]
+			ts := report.TableSummary{Name: name, Rows: t.Rows, FieldRejections: t.FieldRejects, RejectedRecords: t.RejectedRecords,
+				HasTime: t.HasTime, First: t.MinTicks, Last: t.MaxTicks}
+			for _, ex := range t.Examples {
+				ts.Rejections = append(ts.Rejections, ex.String())
+			}
+			in.Tables = append(in.Tables, ts)
 		}
-		fmt.Fprintln(w)
+		rep.Summary.Inputs = append(rep.Summary.Inputs, in)
 	}
-	tools := map[string]bool{}
-	for _, f := range res.Findings {
-		if f.Rule.Tool != "" {
-			tools[f.Rule.Tool] = true
-		}
-	}
-	names := make([]string, 0, len(tools))
-	for t := range tools {
-		names = append(names, t)
-	}
-	sort.Strings(names)
-	fmt.Fprintf(w, "%d findings from %d rules", len(res.Findings), len(res.Runs)-len(res.Failed()))
-	if len(names) > 0 {
-		fmt.Fprintf(w, " (tools: %s)", strings.Join(names, ", "))
-	}
-	fmt.Fprintln(w)
-	writeSuppressedText(w, res, maxw)
-	return nil
+	return rep
 }
 
-// writeSuppressedText lists what exclusions hid, so nothing disappears unseen.
-func writeSuppressedText(w io.Writer, res *hunt.Result, maxw int) {
-	ids := map[string]bool{}
-	for _, sf := range res.Suppressed {
-		for _, id := range sf.Exclusions {
-			ids[id] = true
-		}
-	}
-	if len(res.Suppressed) > 0 {
-		fmt.Fprintf(w, "\n%d findings suppressed by %d exclusions:\n", len(res.Suppressed), len(ids))
-		var cur string
-		var t report.Table
-		flush := func() {
-			if len(t.Rows) > 0 {
-				report.WriteText(w, t, report.TableOptions{MaxWidth: maxw})
-			}
-		}
-		for _, sf := range res.Suppressed {
-			if sf.Rule.ID != cur {
-				flush()
-				cur = sf.Rule.ID
-				fmt.Fprintf(w, "-- %s\n", sf.Rule.Name)
-				t = report.Table{Columns: append([]types.Column{{Name: "SuppressedBy", Type: types.String}}, sf.Columns...)}
-			}
-			t.Rows = append(t.Rows, append(types.Row{types.NewString(strings.Join(sf.Exclusions, ","))}, sf.Row...))
-		}
-		flush()
-	}
+func reportFinding(r *rules.Rule, cols []types.Column, row types.Row, tool string) *report.Finding {
+	return &report.Finding{Rule: r, Tool: tool, Columns: cols, Row: row, Entities: report.Entities(r, cols, row)}
+}
+
+// exclusionNotes explains exclusions that named a rule but did not apply.
+func exclusionNotes(res *hunt.Result) []string {
 	var notes []string
 	for rule, ex := range res.Expired {
 		for _, e := range ex {
@@ -467,7 +312,100 @@ func writeSuppressedText(w io.Writer, res *hunt.Result, maxw int) {
 		}
 	}
 	sort.Strings(notes)
-	for _, n := range notes {
-		fmt.Fprintln(w, "note:", n)
+	return notes
+}
+
+// ruleLint lints the pack for the report: the loader's diagnostics and
+// ruletest.Lint's.
+func ruleLint(pack *rules.Pack, loadDiags rules.Diagnostics, lenient bool) []report.LintItem {
+	ds := append(rules.Diagnostics{}, loadDiags...)
+	ds = append(ds, ruletest.Lint(pack, ruletest.LintOptions{Lenient: lenient})...)
+	ds.Sort()
+	var out []report.LintItem
+	for _, d := range ds {
+		loc := d.File
+		if d.Line > 0 {
+			loc = fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col)
+		}
+		msg := d.Message
+		if d.Hint != "" {
+			msg += " (" + d.Hint + ")"
+		}
+		out = append(out, report.LintItem{Subject: d.File, Severity: string(d.Severity), Code: d.Code, Message: msg, Location: loc})
 	}
+	return out
+}
+
+// exclusionLint lints the exclusions the hunt used, statically and against
+// what they matched in this run.
+func exclusionLint(pack *rules.Pack, set *exclusions.Set, res *hunt.Result, now int64) []report.LintItem {
+	if set == nil {
+		return nil
+	}
+	fs := linter(pack, now).Lint(set)
+	fs = append(fs, exclusions.LintMatches(set, res.Matches, types.TimeFromTicks(now))...)
+	exclusions.SortFindings(fs)
+	var out []report.LintItem
+	for _, f := range fs {
+		out = append(out, report.LintItem{Subject: f.Exclusion, Severity: string(f.Severity), Code: f.Code, Message: f.Message, Location: f.Pos().String()})
+	}
+	return out
+}
+
+// inputFiles are the files behind the set's inputs (a zip once for all its
+// members, unrecognized files included), in input order; standard input is
+// left out.
+func inputFiles(set *ingest.Set) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range set.Summary().Files {
+		n := f.File
+		if n == "<stdin>" {
+			continue
+		}
+		if i := strings.Index(n, "!"); i > 0 {
+			if st, err := os.Stat(n[:i]); err == nil && st.Mode().IsRegular() {
+				n = n[:i]
+			}
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// manifest records what the run used: version, clock, rule pack, exclusion,
+// sanctioned and input files with their hashes, and counts.
+func manifest(rep *report.Hunt, pack *rules.Pack, o *huntOptions, now int64, inputs []report.FileDigest) report.Manifest {
+	m := report.Manifest{Tool: "rmmhunt", Version: Version, Now: now, Inputs: inputs}
+	m.RulePack = report.RulePack{Sources: o.rules, Rules: len(pack.Rules), SHA256: report.PackHash(pack.Rules)}
+	if len(o.rules) == 0 {
+		m.RulePack.Sources = []string{"builtin"}
+	}
+	if o.format == "json" || o.format == "html" {
+		m.Exclusions = report.HashFiles(o.exclusions)
+		if o.sanctioned != "" {
+			d := report.HashFile(o.sanctioned)
+			m.Sanctioned = &d
+		}
+	}
+	sanctioned := 0
+	for _, f := range rep.Findings {
+		if f.Sanctioned != nil {
+			sanctioned++
+		}
+	}
+	m.Counts = report.Counts{Inputs: len(rep.Summary.Inputs), Records: rep.Summary.Records(), Rejections: rep.Summary.Rejections(),
+		RulesRun: rep.Summary.RulesRun, RulesFailed: rep.Summary.RulesFailed, Findings: len(rep.Findings),
+		Suppressed: len(rep.Suppressed), Sanctioned: sanctioned, Devices: rep.Devices()}
+	return m
+}
+
+func lookupExclusion(set *exclusions.Set, id string) (*exclusions.Exclusion, bool) {
+	if set == nil {
+		return nil, false
+	}
+	return set.Lookup(id)
 }

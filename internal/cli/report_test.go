@@ -1,0 +1,240 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rmmhunt/rmmhunt/ingest"
+	"github.com/rmmhunt/rmmhunt/internal/testutil"
+)
+
+// Reports carry their start and end time in manifest.timing; the tests pin
+// the hunt's clock so that golden outputs are byte-identical.
+func init() {
+	huntClock = func() time.Time { return time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC) }
+}
+
+// external matches anything that would make a page load a resource: a
+// src/href/xlink:href/action to a URL with a scheme or a protocol-relative
+// URL, @import, url(...) in CSS, and scripts.
+var external = regexp.MustCompile(`(?i)((src|href|action|srcset|poster|data)\s*=\s*["']?\s*(https?:|//|ftp:|file:))|@import|url\s*\(|<script|<link\b|<iframe|<object|<embed`)
+
+// TestHuntHTMLIncident renders the example incident's HTML report and
+// checks its sections, that it loads nothing from outside, and what the
+// timeline, findings and manifest show.
+func TestHuntHTMLIncident(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.html")
+	code, stdout, errs := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--format", "html", "-o", out, "examples/incident/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if stdout != "" {
+		t.Errorf("html with -o wrote to stdout: %q", stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{
+		`<section id="summary">`, `<section id="timeline">`, `<section id="findings">`,
+		`<section id="suppressed">`, `<section id="lint">`, `<section id="manifest">`,
+		"<svg ", "<details class=\"f\">", "Raw result", "Entities",
+		"wks-ber-5491.corp.contoso.com", "wks-syd-4091.corp.contoso.com", "wks-ber-2493.corp.contoso.com",
+		"MSP360 - network connection to tool domains", "AnyDesk - process of the tool",
+		"2026-03-08T00:00:00.0000000Z", "examples/incident/DeviceNetworkEvents.jsonl",
+		"0.1.0-dev", // version
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if m := external.FindString(page); m != "" {
+		t.Errorf("report loads an external resource or runs a script: %q", m)
+	}
+	// Every input file's SHA-256 is in the manifest.
+	for _, f := range []string{"DeviceNetworkEvents.jsonl", "DeviceProcessEvents.jsonl", "DeviceFileCertificateInfo.jsonl"} {
+		d := hashOf(t, filepath.Join(testutil.RepoRoot(), "examples", "incident", f))
+		if !strings.Contains(page, d) {
+			t.Errorf("manifest lacks the sha256 of %s (%s)", f, d)
+		}
+	}
+	// One timeline lane label per device with findings.
+	if n := strings.Count(page, `<text class="dev"`); n != 5 {
+		t.Errorf("timeline has %d device labels, want 5", n)
+	}
+	if n := strings.Count(page, `<details class="f">`); n != 32 {
+		t.Errorf("report has %d finding rows, want 32", n)
+	}
+}
+
+func hashOf(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// TestHuntHTMLEscaping: values from the data — a command line with a
+// script and an attribute break-out, a hostile device name, an exclusion
+// reason — show as text, in findings, entities, the timeline and the
+// suppressed list.
+func TestHuntHTMLEscaping(t *testing.T) {
+	dir := t.TempDir()
+	hostile := `"><img src=x onerror=alert(1)><script>alert(2)</script>`
+	dev := `<b onmouseover=alert(3)>evil</b>.corp`
+	var lines []string
+	for i, d := range []string{dev, "plain-01"} {
+		rec := map[string]any{
+			"Timestamp": "2026-03-0" + string(rune('2'+i)) + "T10:00:00Z", "DeviceId": "id" + string(rune('a'+i)), "DeviceName": d,
+			"AccountName": "u'ser\"", "FileName": "AnyDesk.exe", "FolderPath": `C:\AnyDesk\AnyDesk.exe`,
+			"ProcessVersionInfoCompanyName": "AnyDesk Software GmbH", "ProcessVersionInfoProductName": "AnyDesk",
+			"ProcessCommandLine": hostile, "ReportId": 7 + i, "SHA256": "<svg onload=alert(4)>",
+		}
+		b, _ := json.Marshal(rec)
+		lines = append(lines, string(b))
+	}
+	os.WriteFile(filepath.Join(dir, "DeviceProcessEvents.jsonl"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	var net []string
+	for _, d := range []string{dev, "plain-01"} {
+		rec := map[string]any{
+			"Timestamp": "2026-03-05T10:00:00Z", "DeviceId": "id-" + d, "DeviceName": d, "RemoteIP": "203.0.113.9", "RemotePort": 443,
+			"RemoteUrl": "rm.mspbackups.com/" + hostile, "InitiatingProcessFileName": "cbb.exe",
+			"InitiatingProcessVersionInfoCompanyName": "MSP360", "ReportId": 70,
+		}
+		b, _ := json.Marshal(rec)
+		net = append(net, string(b))
+	}
+	os.WriteFile(filepath.Join(dir, "DeviceNetworkEvents.jsonl"), []byte(strings.Join(net, "\n")+"\n"), 0o644)
+	ex := filepath.Join(t.TempDir(), "ex.yaml")
+	os.WriteFile(ex, []byte(`exclusions:
+  - id: plain-device
+    rules: ["3a4d43d5-2326-467c-a22a-4f1f1f3e2890"]
+    when: device.name == "plain-01" and process.name == "cbb.exe"
+    owner: "<i>owner</i>"
+    reason: "</td><script>alert(5)</script>"
+    expires: 2027-01-31
+`), 0o644)
+	out := filepath.Join(t.TempDir(), "r.html")
+	code, _, errs := run(t, "hunt", "--rules", "rules/builtin/catalog/anydesk/anydesk_createproc.yaml", "--rules", "rules/builtin/seed",
+		"--now", "2026-03-08T00:00:00Z", "--exclusions", ex, "--format", "html", "-o", out, dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, _ := os.ReadFile(out)
+	page := string(b)
+	for _, bad := range []string{"<img", "<script", "<b onmouseover", "<svg onload", "<i>owner", "</td><script"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("hostile value rendered as markup: %q", bad)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;alert(2)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;", "&lt;b onmouseover=alert(3)&gt;evil&lt;/b&gt;.corp",
+		"&lt;i&gt;owner&lt;/i&gt;", "&lt;/td&gt;&lt;script&gt;alert(5)", "plain-device", "2027-01-31"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks the escaped text %q", want)
+		}
+	}
+	if m := external.FindString(page); m != "" {
+		t.Errorf("report loads an external resource or runs a script: %q", m)
+	}
+}
+
+// TestHuntJSONStable: two runs give byte-identical JSON once the timing
+// member is taken out; findings carry typed entities and the manifest
+// hashes the inputs.
+func TestHuntJSONStable(t *testing.T) {
+	saved := huntClock
+	defer func() { huntClock = saved }()
+	huntClock = time.Now
+	var outs []string
+	for i := 0; i < 2; i++ {
+		code, out, errs := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--format", "json", "--workers", []string{"1", "4"}[i], "examples/incident/")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		outs = append(outs, regexp.MustCompile(`"timing":\{[^}]*\}`).ReplaceAllString(out, `"timing":{}`))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("two runs differ beyond timing")
+	}
+	var doc struct {
+		Findings []struct {
+			Entities []map[string]string `json:"entities"`
+		} `json:"findings"`
+		Manifest struct {
+			Inputs []struct {
+				Path   string `json:"path"`
+				SHA256 string `json:"sha256"`
+			} `json:"inputs"`
+			Timing map[string]any `json:"timing"`
+		} `json:"manifest"`
+	}
+	if err := json.Unmarshal([]byte(outs[0]), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Manifest.Inputs) != 4 {
+		t.Errorf("manifest inputs: %+v", doc.Manifest.Inputs)
+	}
+	kinds := map[string]bool{}
+	for _, f := range doc.Findings {
+		for _, e := range f.Entities {
+			kinds[e["kind"]] = true
+		}
+	}
+	for _, k := range []string{"Host", "Account", "Process", "URL", "DNS", "FileHash"} {
+		if !kinds[k] {
+			t.Errorf("no %s entity in the incident's findings (kinds: %v)", k, kinds)
+		}
+	}
+}
+
+// TestProgressLine checks the progress line's pieces.
+func TestProgressLine(t *testing.T) {
+	cases := []struct {
+		p     ingest.Progress
+		pass  int
+		done  int64
+		want  []string
+		avoid []string
+	}{
+		{ingest.Progress{BytesRead: 512 << 20, TotalBytes: 2 << 30, Records: 1000000}, 1, 0, []string{"512.0 MiB of 2.0 GiB (25%)", "1000000 rows", "500000 rows/s", "ETA 6s"}, []string{"pass"}},
+		{ingest.Progress{BytesRead: 3000, Records: 10}, 1, 0, []string{"2.9 KiB", "10 rows"}, []string{"ETA", " of "}},
+		{ingest.Progress{BytesRead: 10, TotalBytes: 100, Records: 5}, 2, 100, []string{"pass 2", "105 rows"}, nil},
+	}
+	for _, c := range cases {
+		got := progressLine(c.p, c.pass, c.done, 2*time.Second, 2*time.Second)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q lacks %q", got, w)
+			}
+		}
+		for _, a := range c.avoid {
+			if strings.Contains(got, a) {
+				t.Errorf("%q has %q", got, a)
+			}
+		}
+	}
+}
+
+// TestProgressOnlyOnTerminal: progress is off when stderr is not a
+// terminal and with --quiet.
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	for _, c := range []struct {
+		term, quiet, want bool
+	}{{false, false, false}, {true, true, false}, {true, false, true}} {
+		p := newProgress(&Streams{ErrTerminal: c.term}, c.quiet)
+		if (p.hook() != nil) != c.want {
+			t.Errorf("terminal %v quiet %v: hook set %v", c.term, c.quiet, p.hook() != nil)
+		}
+	}
+}
