@@ -108,6 +108,39 @@ func TestTextTableFit(t *testing.T) {
 	}
 }
 
+func TestFitTableHides(t *testing.T) {
+	tab := Table{Columns: cols("DeviceName", "DeviceId", "RemoteUrl", "Count"), Rows: []types.Row{{str("wks-1.corp"), str(strings.Repeat("a", 40)), str(strings.Repeat("u", 40)), str("3")}}}
+	prio := func(c string) int {
+		switch c {
+		case "DeviceName", "Count":
+			return KeepColumn
+		case "DeviceId":
+			return 0
+		}
+		return 1
+	}
+	cases := []struct {
+		width  int
+		hidden string
+	}{
+		{200, ""},
+		{60, "DeviceId"},
+		{30, "DeviceId,RemoteUrl"},
+		{5, "DeviceId,RemoteUrl"}, // kept columns stay even when they cannot fit
+	}
+	for _, c := range cases {
+		text, _, hidden := FitTable(tab, TableOptions{MaxWidth: 48, FitWidth: c.width, Priority: prio})
+		if got := strings.Join(hidden, ","); got != c.hidden {
+			t.Errorf("width %d: hidden %q, want %q\n%s", c.width, got, c.hidden, text)
+		}
+		for _, h := range hidden {
+			if strings.Contains(text, h) {
+				t.Errorf("width %d: hidden column %s still shown", c.width, h)
+			}
+		}
+	}
+}
+
 func sampleHunt() *Hunt {
 	r := &rules.Rule{ID: "r1", Name: "Rule <one>", Severity: "High", Tool: "AnyDesk", File: "r1.yaml"}
 	low := &rules.Rule{ID: "r2", Name: "Rule two", Severity: "Low", File: "r2.yaml"}

@@ -60,7 +60,7 @@ func (s styler) style(style, text string) string {
 // suppressed, elapsed, rows/s).
 func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 	st := styler(o.Color)
-	topts := TableOptions{MaxWidth: DefaultCellWidth, FitWidth: o.Width}
+	topts := TableOptions{MaxWidth: DefaultCellWidth, FitWidth: o.Width, Priority: columnPriority}
 	if o.Wide {
 		topts = TableOptions{}
 	}
@@ -86,9 +86,12 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 		for _, f := range g.Findings {
 			t.Rows = append(t.Rows, f.Row)
 		}
-		text, el := TextTable(t, topts)
-		anyElided = anyElided || el
+		text, el, hidden := FitTable(t, topts)
+		anyElided = anyElided || el || len(hidden) > 0
 		sb.WriteString(text)
+		if len(hidden) > 0 {
+			sb.WriteString(st.style(ansiDim, "(not shown to fit the screen: "+strings.Join(hidden, ", ")+")") + "\n")
+		}
 		sb.WriteByte('\n')
 	}
 	tools, _ := h.ToolCounts()
@@ -111,7 +114,7 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 	}
 	summaryText(&sb, h, st)
 	if anyElided {
-		sb.WriteString(st.style(ansiDim, "(long values were shortened with …; --wide prints them in full, --format json or html keeps everything)") + "\n")
+		sb.WriteString(st.style(ansiDim, "(long values were shortened with …; --wide prints every column in full, --format json or html keeps everything)") + "\n")
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err
@@ -155,9 +158,12 @@ func suppressedText(sb *strings.Builder, h *Hunt, topts TableOptions) bool {
 			row := types.Row{types.NewString(strings.Join(id, ",")), types.NewString(strings.Join(owner, ",")), types.NewString(strings.Join(exp, ","))}
 			t.Rows = append(t.Rows, append(row, f.Row...))
 		}
-		text, el := TextTable(t, topts)
-		elided = elided || el
+		text, el, hidden := FitTable(t, topts)
+		elided = elided || el || len(hidden) > 0
 		sb.WriteString(text)
+		if len(hidden) > 0 {
+			sb.WriteString("(not shown to fit the screen: " + strings.Join(hidden, ", ") + ")\n")
+		}
 	}
 	return elided
 }
@@ -255,4 +261,19 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 	} else {
 		line("elapsed", "%.2f s", el.Seconds())
 	}
+}
+
+// columnPriority ranks result columns for hiding on a narrow screen: ids,
+// hashes, paths and version details go first; the device, tool, times and
+// counts stay.
+func columnPriority(name string) int {
+	switch name {
+	case "DeviceName", "Computer", "Tool", "FirstSeen", "LastSeen", "Timestamp", "TimeGenerated", "Count", "SuppressedBy":
+		return KeepColumn
+	case "DeviceId", "ReportId", "ReportIds", "Report", "TenantId", "MachineGroup", "SHA1", "SHA1s", "SHA256", "SHA256s", "MD5",
+		"Issuer", "FolderPath", "InitiatingProcessFolderPath", "ProcessVersionInfoCompanyName", "ProcessVersionInfoProductName",
+		"InitiatingProcessAccountName", "AccountName", "Owner", "Expires":
+		return 0
+	}
+	return 1
 }

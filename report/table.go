@@ -106,10 +106,22 @@ type TableOptions struct {
 	// cells) until a line fits in this many characters, as far as columns
 	// stay at least MinColumn wide. Ignored when MaxWidth is 0.
 	FitWidth int
+	// Priority, when set with FitWidth, ranks columns for hiding when the
+	// table cannot fit with every column at most ComfortColumn wide: the
+	// lowest rank goes first (rightmost first among equals); a column
+	// ranked KeepColumn or more is never hidden.
+	Priority func(column string) int
 }
 
 // MinColumn is the narrowest FitWidth makes a column.
-const MinColumn = 8
+const MinColumn = 12
+
+// ComfortColumn is the width (a datetime's) below which FitTable hides
+// low-priority columns rather than narrow the others further.
+const ComfortColumn = 28
+
+// KeepColumn is the Priority from which a column is never hidden.
+const KeepColumn = 2
 
 // WriteText writes an aligned, plain-text table.
 func WriteText(w io.Writer, t Table, opts TableOptions) error {
@@ -135,6 +147,83 @@ func elide(s string, n int) (string, bool) {
 // TextTable renders an aligned, plain-text table and reports whether any
 // cell was elided.
 func TextTable(t Table, opts TableOptions) (string, bool) {
+	text, elided, _ := FitTable(t, opts)
+	return text, elided
+}
+
+// FitTable renders an aligned, plain-text table; it reports whether any
+// cell was elided and which columns it hid to fit opts.FitWidth.
+func FitTable(t Table, opts TableOptions) (string, bool, []string) {
+	var hidden []string
+	if opts.MaxWidth > 0 && opts.FitWidth > 0 && opts.Priority != nil {
+		t, hidden = hideColumns(t, opts)
+	}
+	text, elided := renderTable(t, opts)
+	return text, elided, hidden
+}
+
+// hideColumns drops the lowest-priority columns until the table can fit
+// in opts.FitWidth with every column at most ComfortColumn wide.
+func hideColumns(t Table, opts TableOptions) (Table, []string) {
+	natural := make([]int, len(t.Columns))
+	for j, c := range t.Columns {
+		natural[j] = utf8.RuneCountInString(c.Name)
+		for _, r := range t.Rows {
+			if n := utf8.RuneCountInString(cellText(r[j])); n > natural[j] {
+				natural[j] = n
+			}
+		}
+	}
+	visible := make([]bool, len(t.Columns))
+	for j := range visible {
+		visible[j] = true
+	}
+	need := func() int {
+		n, k := 0, 0
+		for j, v := range visible {
+			if v {
+				n += min(natural[j], ComfortColumn, opts.MaxWidth)
+				k++
+			}
+		}
+		return n + 2*(k-1)
+	}
+	var hidden []string
+	for need() > opts.FitWidth {
+		drop, best := -1, KeepColumn
+		for j := len(t.Columns) - 1; j >= 0; j-- {
+			if p := opts.Priority(t.Columns[j].Name); visible[j] && p < best {
+				drop, best = j, p
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		visible[drop] = false
+		hidden = append(hidden, t.Columns[drop].Name)
+	}
+	if len(hidden) == 0 {
+		return t, nil
+	}
+	out := Table{}
+	for j, c := range t.Columns {
+		if visible[j] {
+			out.Columns = append(out.Columns, c)
+		}
+	}
+	for _, r := range t.Rows {
+		var row types.Row
+		for j, v := range r {
+			if visible[j] {
+				row = append(row, v)
+			}
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out, hidden
+}
+
+func renderTable(t Table, opts TableOptions) (string, bool) {
 	cells := make([][]string, len(t.Rows)+1)
 	head := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
