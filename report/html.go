@@ -82,6 +82,13 @@ type htmlFinding struct {
 	Count     string
 	Cells     []htmlCell
 	ToolClass string
+	// Chips are the entities shown on the finding's line: all but the
+	// host (the line names the device), one per distinct text.
+	Chips []htmlChip
+}
+
+type htmlChip struct {
+	Kind, Label string
 }
 
 type htmlCell struct {
@@ -147,6 +154,15 @@ func htmlGroups(gs []*Group, classOf map[string]string) []*htmlGroup {
 				hf.Count = Text(c)
 			} else if c, ok := f.Value("count_"); ok {
 				hf.Count = Text(c)
+			}
+			seen := map[string]bool{}
+			for _, e := range f.Entities {
+				l := e.Label()
+				if e.Kind == "Host" || seen[strings.ToLower(l)] {
+					continue
+				}
+				seen[strings.ToLower(l)] = true
+				hf.Chips = append(hf.Chips, htmlChip{Kind: e.Kind, Label: l})
 			}
 			for i, c := range f.Columns {
 				if i < len(f.Row) {
