@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rmmhunt/rmmhunt/ingest"
 	"github.com/rmmhunt/rmmhunt/internal/testutil"
@@ -236,5 +238,38 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 		if (p.hook() != nil) != c.want {
 			t.Errorf("terminal %v quiet %v: hook set %v", c.term, c.quiet, p.hook() != nil)
 		}
+	}
+}
+
+// TestHuntTerminal: on a terminal the report is coloured and its tables fit
+// the screen; piped, it is plain.
+func TestHuntTerminal(t *testing.T) {
+	var out, errb bytes.Buffer
+	wd, _ := os.Getwd()
+	os.Chdir(testutil.RepoRoot())
+	defer os.Chdir(wd)
+	t.Setenv("NO_COLOR", "")
+	s := &Streams{In: strings.NewReader(""), Out: &out, Err: &errb, OutTerminal: true, Width: 100}
+	if code := Main([]string{"hunt", "--now", "2026-03-08T00:00:00Z", "examples/incident/"}, s); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, "\x1b[1;33mMEDIUM\x1b[0m") {
+		t.Errorf("no colour on a terminal:\n%s", text)
+	}
+	if !strings.Contains(text, "not shown to fit the screen: ") {
+		t.Errorf("no hidden-column note at width 100")
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "==") || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "(") || strings.Contains(line, "\x1b[") {
+			continue // headings, summary and notes may wrap
+		}
+		if n := utf8.RuneCountInString(strings.TrimRight(line, " ")); n > 100 {
+			t.Errorf("table line of %d characters on a 100-column screen: %q", n, line)
+		}
+	}
+	_, piped, _ := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "examples/incident/")
+	if strings.Contains(piped, "\x1b[") {
+		t.Errorf("colour when piped")
 	}
 }
