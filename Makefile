@@ -35,7 +35,7 @@ conformance:
 	$(GO) test ./internal/conformance/ -run 'TestOracle|TestCorpus' -v -count=1
 
 bench:
-	cd bench && $(GO) run ./cmd/harness
+	cd bench && $(GO) run . $(BENCHFLAGS)
 
 report-screenshot:
 	$(GO) run ./cmd/rmmhunt hunt --now 2026-03-08T00:00:00Z --format html -o report.html examples/incident/
