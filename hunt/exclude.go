@@ -80,7 +80,8 @@ func excluded(ctx context.Context, r *rules.Rule, plans map[string]*exclusions.R
 	keyIdx := sharedColumns(suppressed.Columns, eventCols)
 	for i := range sets {
 		sets[i].keys = map[string]bool{}
-		evKey := sharedColumns(sets[i].events.Columns, suppressed.Columns)
+		// the event key lists the same columns in the same order as keyIdx
+		evKey := sameColumns(sets[i].events.Columns, suppressed.Columns, keyIdx)
 		for _, row := range sets[i].events.Rows {
 			sets[i].keys[keyOf(row, evKey)] = true
 		}
@@ -148,6 +149,23 @@ type ledgerEvent struct {
 	ids  []string
 }
 
+// sameColumns returns the index in cols of each column that ref[idx[k]]
+// names, in that order (-1 when cols lacks it), so keys built from either
+// side compare column by column.
+func sameColumns(cols, ref []types.Column, idx []int) []int {
+	out := make([]int, len(idx))
+	for k, i := range idx {
+		out[k] = -1
+		for j, c := range cols {
+			if c.Name == ref[i].Name {
+				out[k] = j
+				break
+			}
+		}
+	}
+	return out
+}
+
 // sharedColumns returns, for each column of a that b also has (by name), its
 // index in a, in a's order.
 func sharedColumns(a, b []types.Column) []int {
@@ -167,7 +185,9 @@ func sharedColumns(a, b []types.Column) []int {
 func keyOf(row types.Row, idx []int) string {
 	var sb strings.Builder
 	for _, i := range idx {
-		sb.WriteString(types.ToString(row[i]))
+		if i >= 0 {
+			sb.WriteString(types.ToString(row[i]))
+		}
 		sb.WriteByte(0)
 	}
 	return sb.String()
