@@ -16,7 +16,6 @@ type item struct {
 	why   string // unrouted: the reason no table holds the record
 	rej   string // record rejection reason
 	table string // table of a rejected record, when known
-	raw   []byte // raw text of a rejected record
 }
 
 // recordKind restricts how records are interpreted.

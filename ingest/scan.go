@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"runtime"
 	"sync"
 
@@ -65,7 +64,6 @@ type result struct {
 	u     *unit
 	outs  []out
 	delta delta
-	err   error
 }
 
 // scanState is one scan's shared, read-only configuration.
@@ -422,9 +420,4 @@ func (d *rejectDedup) first(r Rejection) bool {
 	}
 	d.seen[k] = struct{}{}
 	return true
-}
-
-// readAll is io.ReadAll with a limit.
-func readAll(r io.Reader, limit int) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(r, int64(limit)))
 }

@@ -20,7 +20,6 @@ type generator struct {
 	w        *world
 	r        *rand.Rand
 	row      obj
-	scratch  []byte
 	reportID int64
 }
 
