@@ -179,6 +179,7 @@ func FuzzLintRule(f *testing.F) {
 		"let D = dynamic(['x.org']); DeviceNetworkEvents | where RemoteUrl has_any (D) and RemoteUrl endswith '.x.org'",
 		"DeviceProcessEvents | where Timestamp > ago(1d) | summarize count() by AccountUpn",
 		"T | where (a",
+		"\r\r0", // \r alone ends a line
 		"",
 	} {
 		f.Add(s)
@@ -186,7 +187,8 @@ func FuzzLintRule(f *testing.F) {
 	f.Fuzz(func(t *testing.T, q string) {
 		rs, _ := rules.LoadBytes("f.kql", []byte(q))
 		for _, r := range rs {
-			lines := strings.Count(q, "\n") + 1
+			// \r\n, \r and \n each end a line, as in the KQL parser's positions.
+			lines := strings.Count(strings.ReplaceAll(q, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(q, "\r\n", ""), "\r") + 1
 			for _, d := range LintRule(r, LintOptions{}) {
 				if d.File != "f.kql" || d.Line < 0 || d.Line > lines+1 {
 					t.Fatalf("diagnostic outside the file (%d lines): %s", lines, d)
