@@ -1,4 +1,4 @@
-# rmmhunt — developer tasks. `make test` is what CI runs.
+# rmmhunt — developer tasks. CI (.ci/run) runs `make lint`, `go test ./...` and `make fuzz FUZZTIME=3s`.
 GO ?= go
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 
