@@ -21,6 +21,12 @@ import (
 //
 // The answer does not depend on the anchors chosen: a line is a hit exactly
 // when it contains a term, or a JSON escape that could hide one.
+//
+// That is the pure-Go engine, the only one in the default build (no cgo).
+// Built with -tags hyperscan (cgo, libhs from Hyperscan 5.x or Vectorscan),
+// the lines are found by Hyperscan instead (match_hyperscan.go), with the
+// same answer: the tests and FuzzLineHits compare both engines with the
+// same reference. PrefilterEngine says which one a binary uses.
 
 // matchEntry is one term anchored at term[off].
 type matchEntry struct {
@@ -330,7 +336,36 @@ type prefilter struct {
 	// are kept, since has/contains fold case by Unicode simple folding.
 	folds [][]byte
 	once  sync.Once
-	m     *matcher
+	eng   lineScanner // built from the first chunk scanned
+}
+
+// lineScanner marks in hits (one per line of li) the lines of data that
+// may hold a term of its prefilter: lineHits' answer. The pure-Go engine
+// (goScanner) is in every build; a build tag may choose another one (see
+// newLineScanner and PrefilterEngine).
+type lineScanner interface {
+	scanLines(data []byte, li *lineIndex, hits []bool)
+	name() string // as PrefilterEngine
+}
+
+// goScanner is the pure-Go engine: the anchored matcher, then the escape
+// and fold scans.
+type goScanner struct {
+	pf *prefilter
+	m  *matcher
+}
+
+// newGoScanner compiles pf's terms, using sample to learn byte frequencies.
+func newGoScanner(pf *prefilter, sample []byte) *goScanner {
+	return &goScanner{pf: pf, m: newMatcher(pf.terms, sample)}
+}
+
+func (g *goScanner) name() string { return "go" }
+
+func (g *goScanner) scanLines(data []byte, li *lineIndex, hits []bool) {
+	g.m.scan(data, li, hits)
+	escapeScan(data, li, hits, g.pf.slash, g.pf.all)
+	foldScan(data, li, hits, g.pf.folds)
 }
 
 // newPrefilter returns nil when terms cannot be used (none, an empty term,
@@ -411,11 +446,16 @@ var lowerTable = func() (t [256]byte) {
 // ends the last line), whether it may hold a term. li receives the line
 // starts.
 func (pf *prefilter) lineHits(data []byte, li *lineIndex) []bool {
-	pf.once.Do(func() { pf.m = newMatcher(pf.terms, data) })
+	pf.once.Do(func() { pf.eng = newLineScanner(pf, data) })
+	return scanWith(pf.eng, data, li)
+}
+
+// scanWith runs one engine over data.
+func scanWith(eng lineScanner, data []byte, li *lineIndex) []bool {
 	li.reset(data)
 	hits := make([]bool, len(li.starts))
-	pf.m.scan(data, li, hits)
-	escapeScan(data, li, hits, pf.slash, pf.all)
-	foldScan(data, li, hits, pf.folds)
+	if len(hits) > 0 {
+		eng.scanLines(data, li, hits)
+	}
 	return hits
 }

@@ -56,15 +56,26 @@ func checkHits(t *testing.T, terms []string, data []byte) {
 	if pf == nil {
 		return
 	}
-	got := pf.lineHits(data, &lineIndex{})
 	want := refHits(pf, data)
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		for i := range want {
-			if i >= len(got) || got[i] != want[i] {
-				t.Fatalf("terms %q: line %d: got %v, want %v\n%q", terms, i, got[min(i, len(got)-1)], want[i], strings.Split(string(data), "\n")[i])
+	// The build's engine (lineHits), and the pure-Go one whatever the build.
+	for _, eng := range []string{PrefilterEngine, "go"} {
+		var got []bool
+		if eng == PrefilterEngine {
+			got = pf.lineHits(data, &lineIndex{})
+			if pf.eng.name() != PrefilterEngine {
+				t.Fatalf("terms %q: lineHits used the %s engine, want %s", terms, pf.eng.name(), PrefilterEngine)
 			}
+		} else {
+			got = scanWith(newGoScanner(pf, data), data, &lineIndex{})
 		}
-		t.Fatalf("terms %q: %d lines, want %d", terms, len(got), len(want))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			for i := range want {
+				if i >= len(got) || got[i] != want[i] {
+					t.Fatalf("%s engine: terms %q: line %d: got %v, want %v\n%q", eng, terms, i, got[min(i, len(got)-1)], want[i], strings.Split(string(data), "\n")[i])
+				}
+			}
+			t.Fatalf("%s engine: terms %q: %d lines, want %d", eng, terms, len(got), len(want))
+		}
 	}
 }
 
@@ -134,20 +145,35 @@ func FuzzLineHits(f *testing.F) {
 }
 
 // BenchmarkLineHits measures the matcher on generated telemetry lines with
-// few and with many terms.
+// few and with many terms: the pure-Go engine, and the build's engine when
+// that is another one (-tags hyperscan).
 func BenchmarkLineHits(b *testing.B) {
 	data := genLines(20000)
 	many := []string{"cloudberry", "msp360"}
 	for i := 0; i < 430; i++ {
 		many = append(many, fmt.Sprintf("relay%d.example-rmm%d.com", i, i*7))
 	}
-	for _, terms := range [][]string{{"cloudberry", "msp360"}, many} {
-		b.Run(fmt.Sprintf("terms=%d", len(terms)), func(b *testing.B) {
-			pf := newPrefilter(terms)
-			b.SetBytes(int64(len(data)))
-			for i := 0; i < b.N; i++ {
-				pf.lineHits(data, &lineIndex{})
-			}
-		})
+	engines := []string{"go"}
+	if PrefilterEngine != "go" {
+		engines = append(engines, PrefilterEngine)
+	}
+	for _, eng := range engines {
+		for _, terms := range [][]string{{"cloudberry", "msp360"}, many} {
+			b.Run(fmt.Sprintf("engine=%s/terms=%d", eng, len(terms)), func(b *testing.B) {
+				pf := newPrefilter(terms)
+				var sc lineScanner = newGoScanner(pf, data)
+				if eng != "go" {
+					pf.lineHits(data, &lineIndex{})
+					sc = pf.eng
+				}
+				if sc.name() != eng {
+					b.Fatalf("engine %s, want %s", sc.name(), eng)
+				}
+				b.SetBytes(int64(len(data)))
+				for i := 0; i < b.N; i++ {
+					scanWith(sc, data, &lineIndex{})
+				}
+			})
+		}
 	}
 }

@@ -1,0 +1,13 @@
+//go:build !hyperscan
+
+package ingest
+
+// PrefilterEngine names the engine that finds the lines a scan's prefilter
+// keeps: "go" in the default build, "hyperscan" when built with
+// -tags hyperscan.
+const PrefilterEngine = "go"
+
+// newLineScanner returns the pure-Go engine; sample is the first chunk.
+func newLineScanner(pf *prefilter, sample []byte) lineScanner {
+	return newGoScanner(pf, sample)
+}
