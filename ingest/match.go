@@ -207,21 +207,26 @@ type lineIndex struct {
 }
 
 func (li *lineIndex) reset(data []byte) {
-	li.starts = append(li.starts[:0], 0)
+	li.starts = li.starts[:0]
 	li.end = len(data)
+	if len(data) == 0 {
+		return
+	}
+	li.starts = appendLineStarts(append(li.starts, 0), data)
+	if n := len(li.starts); li.starts[n-1] == len(data) {
+		li.starts = li.starts[:n-1] // a final '\n' ends the last line
+	}
+}
+
+// goLineStarts appends the offset after each '\n' of data to starts.
+func goLineStarts(starts []int, data []byte) []int {
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '\n')
 		if j < 0 {
-			break
+			return starts
 		}
 		i += j + 1
-		if i >= len(data) {
-			break
-		}
-		li.starts = append(li.starts, i)
-	}
-	if len(data) == 0 {
-		li.starts = li.starts[:0]
+		starts = append(starts, i)
 	}
 }
 

