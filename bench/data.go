@@ -37,20 +37,83 @@ func buildRmmhunt(cfg config) (string, error) {
 		return "", fmt.Errorf("%s/cmd/rmmhunt not found: %w", cfg.repo, err)
 	}
 	bin := filepath.Join(cfg.dataDir, "bin", "rmmhunt")
-	if err := goBuild(cfg.repo, bin, "./cmd/rmmhunt"); err != nil {
+	if err := goBuild(cfg.repo, bin, "./cmd/rmmhunt", ""); err != nil {
 		return "", err
 	}
 	return bin, nil
 }
 
-func goBuild(dir, out, pkg string) error {
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+// hyperscanTag is the build tag of rmmhunt's Hyperscan prefilter engine
+// (cgo, libhs); the rmmhunt-hs engine is rmmhunt built with it.
+const hyperscanTag = "hyperscan"
+
+// buildRmmhuntHS builds ./cmd/rmmhunt with -tags hyperscan (cgo, linking
+// libhs: apt-get install libhyperscan-dev) into the data folder.
+func buildRmmhuntHS(cfg config) (string, error) {
+	bin := filepath.Join(cfg.dataDir, "bin", "rmmhunt-hs")
+	if err := goBuild(cfg.repo, bin, "./cmd/rmmhunt", hyperscanTag); err != nil {
+		return "", fmt.Errorf("%w\n(the rmmhunt-hs engine needs a C compiler and libhs: apt-get install libhyperscan-dev)", err)
+	}
+	return bin, nil
+}
+
+// goBuild builds pkg of the module in dir into out: pure Go (CGO_ENABLED=0)
+// without tags, with cgo when tags are given (the tagged engines link C
+// libraries).
+func goBuild(dir, out, pkg, tags string) error {
+	args := []string{"build", "-o", out}
+	cgo := "CGO_ENABLED=0"
+	if tags != "" {
+		args = append(args, "-tags", tags)
+		cgo = "CGO_ENABLED=1"
+	}
+	cmd := exec.Command("go", append(args, pkg)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), cgo)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+		return fmt.Errorf("go %s: %v\n%s", strings.Join(append(args, pkg), " "), err, b)
 	}
 	return nil
+}
+
+// builtWith reports the build tags and CGO_ENABLED setting recorded in a Go
+// binary (`go version -m`).
+func builtWith(bin string) (tags string, cgo bool, err error) {
+	out, err := exec.Command("go", "version", "-m", bin).CombinedOutput()
+	if err != nil {
+		return "", false, fmt.Errorf("go version -m %s: %v\n%s", bin, err, out)
+	}
+	tags, cgo = buildSettings(out)
+	return tags, cgo, nil
+}
+
+// buildSettings reads the -tags and CGO_ENABLED lines of `go version -m`
+// output.
+func buildSettings(out []byte) (tags string, cgo bool) {
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 2 || f[0] != "build" {
+			continue
+		}
+		k, v, _ := strings.Cut(f[1], "=")
+		switch k {
+		case "-tags":
+			tags = v
+		case "CGO_ENABLED":
+			cgo = v == "1"
+		}
+	}
+	return tags, cgo
+}
+
+// hasTag reports whether the comma-separated tags hold tag.
+func hasTag(tags, tag string) bool {
+	for _, t := range strings.Split(tags, ",") {
+		if strings.TrimSpace(t) == tag {
+			return true
+		}
+	}
+	return false
 }
 
 // generator returns the command that writes data: `rmmhunt gen`, which
@@ -158,6 +221,13 @@ func machineInfo(cfg config, d *dataset) map[string]string {
 		"input":      fmt.Sprintf("%s %d rows %.1f MB; %s %d rows %.1f MB", tableNet, d.rows[tableNet], float64(d.bytes[tableNet])/1e6, tableProc, d.rows[tableProc], float64(d.bytes[tableProc])/1e6),
 		"started_at": time.Now().UTC().Format(time.RFC3339),
 	}
+	if cfg.rmmhuntHS != "" {
+		v := "libhs version unknown (no pkg-config libhs)"
+		if out, err := exec.Command("pkg-config", "--modversion", "libhs").Output(); err == nil {
+			v = "libhs " + strings.TrimSpace(string(out))
+		}
+		info["hyperscan"] = v + "; rmmhunt-hs = " + cfg.rmmhuntHS
+	}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
@@ -192,7 +262,10 @@ func machineInfo(cfg config, d *dataset) map[string]string {
 func printMachine(w io.Writer, cfg config, d *dataset) {
 	info := machineInfo(cfg, d)
 	var b bytes.Buffer
-	for _, k := range []string{"cpu", "cores", "memory", "loadavg", "go", "duckdb", "workers", "runs", "now", "input", "generator"} {
+	for _, k := range []string{"cpu", "cores", "memory", "loadavg", "go", "duckdb", "hyperscan", "workers", "runs", "now", "input", "generator"} {
+		if k == "hyperscan" && info[k] == "" {
+			continue
+		}
 		fmt.Fprintf(&b, "%-10s %s\n", k+":", info[k])
 	}
 	fmt.Fprintln(w, b.String())

@@ -5,6 +5,12 @@
 //	cd bench && go run . --size 0.5GB
 //	cd bench && go run . --size 2GB --engines rmmhunt,duckdb --runs 3
 //	cd bench && go run . --size 0.5GB --engines duckdb   # DuckDB alone
+//	cd bench && go run . --size 2GB --engines rmmhunt,rmmhunt-hs,duckdb --workers 1
+//
+// The rmmhunt-hs engine is ./cmd/rmmhunt built with -tags hyperscan (cgo,
+// linking libhs: apt-get install libhyperscan-dev), whose prefilter finds
+// candidate lines with Hyperscan; the harness refuses a binary whose
+// `go version -m` does not show that tag and cgo.
 //
 // It builds ./cmd/rmmhunt, generates the data once under bench/data/
 // (git-ignored) with `rmmhunt gen`; then, for each query in queries/ (NAME.kql for

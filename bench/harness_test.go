@@ -272,3 +272,26 @@ func TestSetColumns(t *testing.T) {
 		t.Errorf("setColumns = %v", got)
 	}
 }
+
+// TestBuildSettings reads the tags and cgo setting of `go version -m`
+// output, which the rmmhunt-hs engine checks before timing a binary.
+func TestBuildSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name, out string
+		tags      string
+		cgo, hs   bool
+	}{
+		{"hyperscan build", "/x/rmmhunt-hs: go1.26.0\n\tpath\tgithub.com/rmmhunt/rmmhunt/cmd/rmmhunt\n\tbuild\t-buildmode=exe\n\tbuild\t-tags=hyperscan\n\tbuild\tCGO_ENABLED=1\n\tbuild\tCGO_CFLAGS=\n", "hyperscan", true, true},
+		{"pure Go build", "/x/rmmhunt: go1.26.0\n\tbuild\t-buildmode=exe\n\tbuild\tCGO_ENABLED=0\n", "", false, false},
+		{"several tags", "\tbuild\t-tags=netgo,hyperscan\n\tbuild\tCGO_ENABLED=1\n", "netgo,hyperscan", true, true},
+		{"a tag that only starts with hyperscan", "\tbuild\t-tags=hyperscanx\n\tbuild\tCGO_ENABLED=1\n", "hyperscanx", true, false},
+		{"tag without cgo", "\tbuild\t-tags=hyperscan\n\tbuild\tCGO_ENABLED=0\n", "hyperscan", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tags, cgo := buildSettings([]byte(tc.out))
+			if tags != tc.tags || cgo != tc.cgo || hasTag(tags, hyperscanTag) != tc.hs {
+				t.Errorf("got tags %q cgo %v hyperscan %v, want %q %v %v", tags, cgo, hasTag(tags, hyperscanTag), tc.tags, tc.cgo, tc.hs)
+			}
+		})
+	}
+}

@@ -27,20 +27,23 @@ const (
 )
 
 type config struct {
-	repo     string
-	dataDir  string
-	size     int64
-	rows     int
-	seed     int64
-	engines  []string
-	runs     int
-	workers  int
-	queries  []string
-	now      time.Time
-	out      string
-	rmmhunt  string
-	procFrac int
-	timeout  time.Duration
+	repo    string
+	dataDir string
+	size    int64
+	rows    int
+	seed    int64
+	engines []string
+	runs    int
+	workers int
+	queries []string
+	now     time.Time
+	out     string
+	rmmhunt string
+	// rmmhuntHS is the rmmhunt binary built with -tags hyperscan, for the
+	// rmmhunt-hs engine ("" when that engine is not run).
+	rmmhuntHS string
+	procFrac  int
+	timeout   time.Duration
 }
 
 func main() {
@@ -64,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	size := fs.String("size", "0.5GB", "size of the network-events file to generate (e.g. 100MB, 0.5GB, 2GB)")
 	rows := fs.Int("rows", 0, "rows of DeviceNetworkEvents (overrides --size)")
 	seed := fs.Int64("seed", 1, "generator seed")
-	engines := fs.String("engines", "rmmhunt,duckdb", "engines: rmmhunt, rmmhunt-nopushdown, duckdb")
+	engines := fs.String("engines", "rmmhunt,duckdb", "engines: rmmhunt, rmmhunt-hs (built with -tags hyperscan: cgo and libhs), rmmhunt-nopushdown, duckdb")
 	runs := fs.Int("runs", 3, "timed runs per query and engine (the median is reported)")
 	workers := fs.Int("workers", runtime.NumCPU(), "worker threads for every engine")
 	queries := fs.String("queries", "all", "comma-separated query names (queries/NAME.kql|sql, and 'pack'), or all")
@@ -73,6 +76,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	repo := fs.String("repo", "..", "root of the rmmhunt repository")
 	dataDir := fs.String("data", "data", "folder for generated data and binaries (git-ignored)")
 	rmmhunt := fs.String("rmmhunt", "", "rmmhunt binary to use (default: build ./cmd/rmmhunt of --repo)")
+	rmmhuntHS := fs.String("rmmhunt-hs", "", "rmmhunt binary built with -tags hyperscan for the rmmhunt-hs engine (default: build it)")
 	procFrac := fs.Int("proc-ratio", 10, "DeviceProcessEvents rows = network rows / this")
 	timeout := fs.Duration("timeout", 20*time.Minute, "give up on one run of one engine after this long")
 	if err := fs.Parse(args); err != nil {
@@ -95,15 +99,23 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	for _, e := range strings.Split(*engines, ",") {
 		e = strings.TrimSpace(e)
 		switch e {
-		case "rmmhunt", "rmmhunt-nopushdown", "duckdb":
+		case "rmmhunt", "rmmhunt-hs", "rmmhunt-nopushdown", "duckdb":
 			cfg.engines = append(cfg.engines, e)
 		case "":
 		default:
-			return 2, fmt.Errorf("unknown engine %q (want rmmhunt, rmmhunt-nopushdown or duckdb)", e)
+			return 2, fmt.Errorf("unknown engine %q (want rmmhunt, rmmhunt-hs, rmmhunt-nopushdown or duckdb)", e)
 		}
 	}
 	if cfg.repo, err = filepath.Abs(*repo); err != nil {
 		return 2, err
+	}
+	if *rmmhuntHS != "" {
+		if !slices.Contains(cfg.engines, "rmmhunt-hs") {
+			return 2, errors.New("--rmmhunt-hs is for the rmmhunt-hs engine: add it to --engines")
+		}
+		if cfg.rmmhuntHS, err = filepath.Abs(*rmmhuntHS); err != nil {
+			return 2, err
+		}
 	}
 	if cfg.dataDir, err = filepath.Abs(*dataDir); err != nil {
 		return 2, err
@@ -189,6 +201,23 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 	if rmmhuntErr != nil {
 		return 1, fmt.Errorf("rmmhunt unavailable (it generates the data and is an engine): %w", rmmhuntErr)
 	}
+	if slices.Contains(cfg.engines, "rmmhunt-hs") {
+		if cfg.rmmhuntHS == "" {
+			var err error
+			if cfg.rmmhuntHS, err = buildRmmhuntHS(cfg); err != nil {
+				return 1, fmt.Errorf("rmmhunt-hs: %w", err)
+			}
+		}
+		// A binary without the tag would time the pure-Go engine under
+		// the Hyperscan name.
+		tags, cgo, err := builtWith(cfg.rmmhuntHS)
+		if err != nil {
+			return 1, fmt.Errorf("rmmhunt-hs: %w", err)
+		}
+		if !hasTag(tags, hyperscanTag) || !cgo {
+			return 1, fmt.Errorf("rmmhunt-hs: %s was built with tags %q, CGO_ENABLED=%v; want -tags %s with cgo", cfg.rmmhuntHS, tags, cgo, hyperscanTag)
+		}
+	}
 	data, err := ensureData(cfg, rmmhuntBin, rmmhuntErr, stderr)
 	if err != nil {
 		return 1, err
@@ -236,6 +265,8 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 				for _, t := range tables {
 					j.argv = append(j.argv, "--table", t+"="+data.files[t])
 				}
+			case eng == "rmmhunt-hs":
+				j.argv = rmmhuntArgs(cfg.rmmhuntHS, eng, q, kqlPath, cfg, tables, data)
 			default:
 				j.argv = rmmhuntArgs(rmmhuntBin, eng, q, kqlPath, cfg, tables, data)
 			}
