@@ -15,7 +15,16 @@ type FieldAlias struct {
 	Table  string
 	Field  string
 	Column string
+	// Host is true when the field compares the host part of the column (a
+	// URL), not the column's raw text: see HostOf.
+	Host bool
 }
+
+// hostAliases are the fields that compare the host part of the URL column
+// they map to (HostOf): `url == "cloudberry.com"` must match
+// "https://cloudberry.com:443/path" as people mean it. The column's own name
+// (RemoteUrl) and destination.url compare the raw text, as in KQL.
+var hostAliases = map[string]bool{"url": true, "destination.domain": true}
 
 // Tables whose events are caused by an "initiating process" described by
 // the InitiatingProcess* columns.
@@ -232,7 +241,7 @@ func FieldAliases(table string) []FieldAlias {
 		}
 		sort.Strings(fs)
 		for _, f := range fs {
-			out = append(out, FieldAlias{Table: t, Field: f, Column: aliasIndex[t][f]})
+			out = append(out, FieldAlias{Table: t, Field: f, Column: aliasIndex[t][f], Host: hostAliases[f]})
 		}
 	}
 	return out
@@ -265,10 +274,15 @@ func WriteFieldTable(w io.Writer, sch Schema, tables ...string) error {
 					typ = "(column not in schema)"
 				}
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", fa.Field, fa.Column, typ)
+			col := fa.Column
+			if fa.Host {
+				col = "host of " + col
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", fa.Field, col, typ)
 		}
 	}
 	fmt.Fprintln(tw, "\nAny column of the table may also be used by its own name (case-sensitive, as in KQL).")
+	fmt.Fprintln(tw, "\"host of RemoteUrl\": the host name cut from the URL (scheme, user info, port, path, query\nand one trailing dot removed; lower case); RemoteUrl by its own name compares the raw text.")
 	return tw.Flush()
 }
 
@@ -276,6 +290,9 @@ func WriteFieldTable(w io.Writer, sch Schema, tables ...string) error {
 type column struct {
 	name string // the table's column name
 	typ  string // its Kusto type
+	// host is true when the field compares the host part of the column
+	// (hostAliases), not its raw text.
+	host bool
 }
 
 // resolveField resolves a field name for table: a column of the table by its
@@ -286,7 +303,7 @@ func resolveField(sch Schema, table, field string) (column, bool) {
 	}
 	if c, ok := aliasIndex[table][field]; ok {
 		if typ, ok := sch.ColumnType(table, c); ok {
-			return column{name: c, typ: typ}, true
+			return column{name: c, typ: typ, host: hostAliases[field] && isStringType(typ)}, true
 		}
 	}
 	return column{}, false

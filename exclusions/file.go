@@ -41,6 +41,8 @@ type Exclusion struct {
 	ExprPos Pos
 
 	expiresPos Pos
+	// rulePos holds the position of each entry of Rules.
+	rulePos []Pos
 	// posOf maps a byte offset of WhenText to its position in the file.
 	posOf func(off int) Pos
 }
@@ -64,6 +66,15 @@ func (e *Exclusion) AppliesTo(ruleID, ruleName string) bool {
 		}
 	}
 	return false
+}
+
+// ruleRefPos returns the position of the i-th entry of Rules (the entry's
+// own position when unknown).
+func (e *Exclusion) ruleRefPos(i int) Pos {
+	if i < len(e.rulePos) {
+		return e.rulePos[i]
+	}
+	return e.Pos
 }
 
 // offsetPos returns the file position of a byte offset of WhenText.
@@ -266,6 +277,7 @@ func parseEntry(path, src string, lines []int, n *yaml.Node, errs *ErrorList) (*
 			}
 			seenRule[r.Value] = true
 			e.Rules = append(e.Rules, r.Value)
+			e.rulePos = append(e.rulePos, nodePos(path, r))
 		}
 		if seenRule["*"] && len(e.Rules) > 1 {
 			errs.Add(nodePos(path, v), e.ID, `"*" already means every rule; list it alone`)

@@ -41,10 +41,11 @@ var seedRule = fakeRule{
 	},
 }
 
-// fileSigRule is the companion MSP360 file-signature rule.
+// fileSigRule is the built-in pack's MSP360 file-signature rule
+// (rules/builtin/catalog/msp360/msp360_filesig.yaml).
 var fileSigRule = fakeRule{
-	id:    "710d6c5f-1a42-4056-aa0c-104aab8ca790",
-	name:  "Remote Management and Monitoring tool - MSP360_CloudBerry - File Signature",
+	id:    "76db8eaa-0750-5a2f-bc3d-20c2fc64c413",
+	name:  "MSP360 - file signed by the tool's vendor",
 	table: "DeviceFileCertificateInfo",
 	requires: map[string]requirement{
 		"Signer": {"has_any", []string{"MSPBytes", "Trichilia Consultants"}},

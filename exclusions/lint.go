@@ -39,8 +39,10 @@ const (
 	CodeOverBroad = "over-broad"
 	// CodeNeverApplies (warning): a disjunct no event of the rule can satisfy.
 	CodeNeverApplies = "never-applies"
-	// CodeUnknownRule (warning): the exclusion names a rule that is not
-	// among the rules given to the linter.
+	// CodeUnknownRule (error): the exclusion names a rule that is not among
+	// the rules given to the linter: a typo or a stale id, so the exclusion
+	// protects nothing. Unsafe leaves it out: an exclusion for a rule the
+	// hunt does not run hides nothing.
 	CodeUnknownRule = "unknown-rule"
 	// CodeExpired (warning): the expires date has passed.
 	CodeExpired = "expired"
@@ -63,7 +65,7 @@ var codeSeverity = map[string]Severity{
 	CodeInvalidKQL:          SeverityError,
 	CodeOverBroad:           SeverityWarning,
 	CodeNeverApplies:        SeverityWarning,
-	CodeUnknownRule:         SeverityWarning,
+	CodeUnknownRule:         SeverityError,
 	CodeExpired:             SeverityWarning,
 	CodeNoExpiry:            SeverityWarning,
 	CodeNeverMatched:        SeverityWarning,
@@ -132,13 +134,15 @@ func HasErrors(findings []Finding) bool {
 }
 
 // Unsafe lists, sorted, the ids of the exclusions that have at least one
-// error finding: the ones hunt must not apply without
-// --allow-unsafe-exclusions (see Set.Without).
+// error finding other than unknown-rule: the ones hunt must not apply
+// without --allow-unsafe-exclusions (see Set.Without). unknown-rule does not
+// make an exclusion unsafe to apply: for a rule that is not run it hides
+// nothing (lint still fails on it).
 func Unsafe(findings []Finding) []string {
 	seen := map[string]bool{}
 	var ids []string
 	for _, f := range findings {
-		if f.Severity == SeverityError && f.Exclusion != "" && !seen[f.Exclusion] {
+		if f.Severity == SeverityError && f.Code != CodeUnknownRule && f.Exclusion != "" && !seen[f.Exclusion] {
 			seen[f.Exclusion] = true
 			ids = append(ids, f.Exclusion)
 		}
@@ -222,19 +226,10 @@ func (l *Linter) lintOne(e *Exclusion, now time.Time) []Finding {
 	// Rules.
 	rules, tables := l.rulesOf(e)
 	if len(l.Rules) > 0 {
-		for _, name := range e.Rules {
-			if name == "*" {
-				continue
-			}
-			found := false
-			for _, r := range l.Rules {
-				if strings.EqualFold(name, r.ID()) || name == r.Name() {
-					found = true
-					break
-				}
-			}
-			if !found {
-				add(e.Pos, CodeUnknownRule, "rule %q is not among the %s given; the exclusion applies to no rule by that name", name, plural(len(l.Rules), "rule"))
+		for i, name := range e.Rules {
+			if name != "*" && !l.knowsRule(name) {
+				add(e.ruleRefPos(i), CodeUnknownRule, "rule %q is not among the %s given, so the exclusion applies to no rule by that name%s",
+					name, plural(len(l.Rules), "rule"), l.ruleHint(name))
 			}
 		}
 	}
@@ -264,6 +259,42 @@ func (l *Linter) lintOne(e *Exclusion, now time.Time) []Finding {
 		}
 	}
 	return out
+}
+
+// knowsRule reports whether name is the id (case-insensitively) or the name
+// (exactly) of a given rule: the test Exclusion.AppliesTo makes.
+func (l *Linter) knowsRule(name string) bool {
+	for _, r := range l.Rules {
+		if strings.EqualFold(name, r.ID()) || name == r.Name() {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleHint suggests the given rule a mistyped rule id or name was meant to
+// be (closest id or name), else how to find the right one.
+func (l *Linter) ruleHint(name string) string {
+	var cands []string
+	label := map[string]RuleInfo{}
+	for _, r := range l.Rules {
+		for _, c := range []string{r.ID(), r.Name()} {
+			if c != "" {
+				if _, dup := label[c]; !dup {
+					label[c] = r
+					cands = append(cands, c)
+				}
+			}
+		}
+	}
+	if s := didYouMean(name, cands); s != "" {
+		r := label[s]
+		if s == r.ID() {
+			return fmt.Sprintf("; did you mean %s (%s)?", s, r.Name())
+		}
+		return fmt.Sprintf("; did you mean %q (%s)?", s, r.ID())
+	}
+	return "; rmmhunt rules list shows the ids and names (lint the exclusions with --rules when they are for your own rules)"
 }
 
 // rulesOf returns the given rules the exclusion applies to whose tables the
@@ -334,6 +365,10 @@ func (c *checker) fields(e Expr) {
 			resolved = true
 			for _, v := range cmp.Values {
 				if _, problem := literalKQL(cmp.Op, col, v); problem != "" {
+					c.add(c.e.offsetPos(v.Off), CodeTypeMismatch, "%s: %s", cmp, problem)
+					continue
+				}
+				if problem := hostProblem(cmp.Field.Name, cmp.Op, col, v); problem != "" {
 					c.add(c.e.offsetPos(v.Off), CodeTypeMismatch, "%s: %s", cmp, problem)
 					continue
 				}
@@ -777,6 +812,9 @@ func (c *checker) neverApplies(r RuleInfo, d []literal, n int) {
 		if !ok || len(values) == 0 {
 			continue
 		}
+		if col.host {
+			values = requiredHosts(op, values)
+		}
 		if possible, known := canMeet(l.cmp, op, values); known && !possible {
 			c.add(c.e.offsetPos(l.cmp.Offset()), CodeNeverApplies, "%s never applies to rule %s: the rule only matches events where %s %s (%s), and %s is never true of those", subject(d, n), ruleLabel(r), col.name, op, quoteList(values), l.cmp)
 			return
@@ -806,6 +844,22 @@ func quoteList(values []string) string {
 		q[i] = quoteWhen(v)
 	}
 	return strings.Join(q, ", ")
+}
+
+// requiredHosts turns a rule's requirement on a URL column into one on its
+// host, for comparing with a field that compares hosts: the values of an
+// exact requirement (==, in, =~, in~) become their hosts; term and
+// substring requirements stay (a host's terms are among its URL's).
+func requiredHosts(op string, values []string) []string {
+	switch strings.TrimSuffix(strings.ToLower(op), "_cs") {
+	case "==", "in", "=~", "in~":
+		out := make([]string, len(values))
+		for i, v := range values {
+			out[i] = HostOf(v)
+		}
+		return out
+	}
+	return values
 }
 
 // canMeet decides whether some value can satisfy both the exclusion's

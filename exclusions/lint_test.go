@@ -114,6 +114,9 @@ func TestLintChecks(t *testing.T) {
 	exactRule := fakeRule{id: "exact", table: "DeviceNetworkEvents", requires: map[string]requirement{
 		"RemoteUrl": {"in~", []string{"rm.mspbackups.com", "connect.ra.msp360.com"}},
 	}}
+	exactURLRule := fakeRule{id: "exact-url", table: "DeviceNetworkEvents", requires: map[string]requirement{
+		"RemoteUrl": {"in~", []string{"https://rm.mspbackups.com/", "connect.ra.msp360.com:443"}},
+	}}
 	tests := []struct {
 		name  string
 		entry string // YAML lines after "rules:" (when/kql/expires…)
@@ -158,7 +161,22 @@ func TestLintChecks(t *testing.T) {
 				"ambiguous-precedence: ",
 				`never-applies: disjunct process.name == "cbb.exe" and destination_port == 443 never applies to rule "Process rule" (proc-rule): its table DeviceProcessEvents has no column for destination_port`}},
 		{"unknown rule", `when: process.name == "cbb.exe"`, []RuleInfo{procRule},
-			[]string{`unknown-rule: rule "r1" is not among the 1 rule given`}},
+			[]string{`unknown-rule: rule "r1" is not among the 1 rule given, so the exclusion applies to no rule by that name; rmmhunt rules list shows`}},
+		{"unknown rule: did you mean the id", `when: process.name == "cbb.exe"`, []RuleInfo{procRule, seedRule},
+			[]string{`unknown-rule: rule "3a4d43d5-2326-467c-a22a-4f1f1f3e2891" is not among the 2 rules given, so the exclusion applies to no rule by that name; did you mean 3a4d43d5-2326-467c-a22a-4f1f1f3e2890 (Remote Management and Monitoring tool - MSP360_CloudBerry - Network Connection)?`}},
+		{"unknown rule: did you mean the name", `when: process.name == "cbb.exe"`, []RuleInfo{procRule, seedRule},
+			[]string{`unknown-rule: rule "process rule" is not among the 2 rules given, so the exclusion applies to no rule by that name; did you mean "Process rule" (proc-rule)?`}},
+		{"host field: a URL never equals a host", `when: process.name == "cbb.exe" and url == "https://cloudberry.com:443/x"`, nil,
+			[]string{`type-mismatch: url == "https://cloudberry.com:443/x": url compares the host name cut from RemoteUrl (scheme, port, path and trailing dot removed), so "https://cloudberry.com:443/x" never equals it; write "cloudberry.com", or compare the raw column (RemoteUrl)`}},
+		{"host field: trailing dot", `when: process.name == "cbb.exe" and destination.domain in ("a.com", "b.com.")`, nil,
+			[]string{`type-mismatch: destination.domain in ("a.com", "b.com."): destination.domain compares the host name cut from RemoteUrl`}},
+		{"host field: a path pattern", `when: process.name == "cbb.exe" and url contains "/api/"`, nil,
+			[]string{`type-mismatch: url contains "/api/": url compares the host name cut from RemoteUrl, which never holds "/"`}},
+		{"host field: host patterns are fine", `when: process.name == "cbb.exe" and (url endswith ".mspbackups.com" or url == "RM.MSPBackups.com")`, nil, nil},
+		{"raw column keeps raw comparison", `when: process.name == "cbb.exe" and (RemoteUrl == "https://a.com/x" or destination.url contains "/api/")`, nil, nil},
+		{"never applies: host vs exact URL list", `when: process.name == "cbb.exe" and url == "connect.ra.msp360.com"`, []RuleInfo{exactURLRule}, nil},
+		{"never applies: host not in exact URL list", `when: process.name == "cbb.exe" and url == "x.msp360.com"`, []RuleInfo{exactURLRule},
+			[]string{`never-applies: the exclusion (process.name == "cbb.exe" and url == "x.msp360.com") never applies to rule exact-url`}},
 		{"expired", "when: process.name == \"cbb.exe\"\n    expires: 2026-05-20", nil,
 			[]string{"expired: expired on 2026-05-20 (12 days ago): it no longer applies"}},
 		{"kql with checker", "kql: RemotePort == 1 and", []RuleInfo{seedRule},
@@ -166,9 +184,13 @@ func TestLintChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			refs := `["*"]`
-			if tt.name == "unknown rule" {
-				refs = "[r1]"
+			refs := map[string]string{
+				"unknown rule":                        "[r1]",
+				"unknown rule: did you mean the id":   `["3a4d43d5-2326-467c-a22a-4f1f1f3e2891"]`,
+				"unknown rule: did you mean the name": `["process rule"]`,
+			}[tt.name]
+			if refs == "" {
+				refs = `["*"]`
 			}
 			src := "exclusions:\n  - id: x\n    rules: " + refs + "\n    " + tt.entry + "\n"
 			if !strings.Contains(tt.entry, "expires") {
@@ -199,6 +221,15 @@ func TestLintChecks(t *testing.T) {
 				if fs[i].Code != code || !strings.Contains(fs[i].Message, sub) {
 					t.Errorf("finding %d:\n got %s\nwant %s", i, got[i], tt.want[i])
 				}
+				if fs[i].Severity != codeSeverity[code] {
+					t.Errorf("finding %d: severity %s, want %s", i, fs[i].Severity, codeSeverity[code])
+				}
+				if code == CodeUnknownRule && (fs[i].Severity != SeverityError || fs[i].Pos().String() != "t.yaml:3:13") {
+					t.Errorf("unknown-rule: %s at %s, want an error at the rule's entry t.yaml:3:13", fs[i].Severity, fs[i].Pos())
+				}
+			}
+			if tt.name == "unknown rule" && len(Unsafe(fs)) != 0 {
+				t.Errorf("unknown-rule makes the exclusion unsafe to apply: %v", Unsafe(fs))
 			}
 		})
 	}
@@ -317,6 +348,9 @@ func aliasMatrix() string {
 			names = append(names, fa.Field)
 		}
 		fields[fa.Field][fa.Table] = fa.Column
+		if fa.Host {
+			fields[fa.Field][fa.Table] = "host of " + fa.Column
+		}
 	}
 	sort.Strings(names)
 	var b strings.Builder

@@ -203,7 +203,10 @@ func comparisonKQL(c *Comparison, col column) (string, string) {
 		lits[i] = text
 	}
 	ref := kqlIdent(col.name)
-	if col.typ == "dynamic" {
+	switch {
+	case col.host:
+		ref = hostKQL(col.name)
+	case col.typ == "dynamic":
 		ref = "tostring(" + ref + ")"
 	}
 	stringy := isStringType(col.typ)

@@ -149,6 +149,33 @@ func TestKQLQuote(t *testing.T) {
 	}
 }
 
+// hostRef is the KQL for the host of RemoteUrl (what url and
+// destination.domain compare).
+const hostRef = `tolower(trim_end(@"\.", extract(@"^(?:[A-Za-z][A-Za-z0-9+.\-]*://)?(?:[^@/?#]*@)?([^:/?#]+)", 1, RemoteUrl)))`
+
+// TestHostOf fixes the host semantics of url and destination.domain.
+func TestHostOf(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"cloudberry.com", "cloudberry.com"},
+		{"CloudBerry.COM", "cloudberry.com"},
+		{"cloudberry.com.", "cloudberry.com"},
+		{"https://cloudberry.com", "cloudberry.com"},
+		{"https://cloudberry.com:443/path?q=1#f", "cloudberry.com"},
+		{"HTTP://User:Pw@Rm.MSPBackups.com.:8080/x", "rm.mspbackups.com"},
+		{"cloudberry.com:443", "cloudberry.com"},
+		{"cloudberry.com/path", "cloudberry.com"},
+		{"tcp+tls://rm.mspbackups.com", "rm.mspbackups.com"},
+		{"203.0.113.9:443", "203.0.113.9"},
+		{"", ""},
+		{"/only/a/path", ""},
+		{"://x", ""},
+	} {
+		if got := HostOf(tt.in); got != tt.want {
+			t.Errorf("HostOf(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestCompilePerTable(t *testing.T) {
 	tests := []struct {
 		table, when, want string
@@ -157,7 +184,14 @@ func TestCompilePerTable(t *testing.T) {
 		{"DeviceNetworkEvents", `process.name == "cbb.exe" and user == "svc"`, `(InitiatingProcessFileName =~ "cbb.exe" and InitiatingProcessAccountName =~ "svc")`, nil},
 		{"DeviceProcessEvents", `process.name == "cbb.exe" and user == "svc"`, `(FileName =~ "cbb.exe" and AccountName =~ "svc")`, nil},
 		{"DeviceProcessEvents", `process.parent.name == "services.exe" and command_line contains "-plan"`, `(InitiatingProcessFileName =~ "services.exe" and ProcessCommandLine contains "-plan")`, nil},
-		{"DeviceNetworkEvents", `destination.domain endswith ".mspbackups.com" and source_ip == "10.0.0.5" and destination.port == 443`, `((RemoteUrl endswith ".mspbackups.com" and LocalIP =~ "10.0.0.5") and RemotePort == 443)`, nil},
+		{"DeviceNetworkEvents", `destination.domain endswith ".mspbackups.com" and source_ip == "10.0.0.5" and destination.port == 443`, `((` + hostRef + ` endswith ".mspbackups.com" and LocalIP =~ "10.0.0.5") and RemotePort == 443)`, nil},
+		// url and destination.domain compare the host of RemoteUrl; the
+		// column's own name and destination.url compare the raw text.
+		{"DeviceNetworkEvents", `url in ("a.com", "B.com")`, hostRef + ` in~ ("a.com", "B.com")`, nil},
+		{"DeviceEvents", `url == "a.com"`, hostRef + ` =~ "a.com"`, nil},
+		{"DeviceNetworkEvents", `RemoteUrl == "a.com" or destination.url startswith "https://a.com/"`, `(RemoteUrl =~ "a.com" or RemoteUrl startswith "https://a.com/")`, nil},
+		// file.origin_url is a URL column kept raw.
+		{"DeviceFileEvents", `file.origin_url contains "a.com/x"`, `FileOriginUrl contains "a.com/x"`, nil},
 		// Direct column names work as they are.
 		{"DeviceNetworkEvents", `InitiatingProcessVersionInfoCompanyName contains "MSP360"`, `InitiatingProcessVersionInfoCompanyName contains "MSP360"`, nil},
 		// A disjunct on a field the table lacks is dropped…

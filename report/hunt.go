@@ -337,6 +337,23 @@ type Group struct {
 	Findings   []*Finding
 }
 
+// SuppressingExclusions lists, sorted, the ids of the exclusions that
+// suppressed at least one finding.
+func (h *Hunt) SuppressingExclusions() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, f := range h.Suppressed {
+		for _, e := range f.SuppressedBy {
+			if !seen[e.ID] {
+				seen[e.ID] = true
+				ids = append(ids, e.ID)
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 // Groups splits findings by rule and tool (sanctioned ones apart), in the
 // order of their first finding.
 func Groups(fs []*Finding) []*Group {

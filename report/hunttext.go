@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -116,6 +115,10 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 	if anyElided {
 		sb.WriteString(st.style(ansiDim, "(long values were shortened with …; --wide prints every column in full, --format json or html keeps everything)") + "\n")
 	}
+	if len(h.Suppressed) > 0 {
+		// The last word: nothing an exclusion hid goes unmentioned.
+		fmt.Fprintf(&sb, "%s suppressed by %s (listed above)\n", plural(len(h.Suppressed), "finding"), plural(len(h.SuppressingExclusions()), "exclusion"))
+	}
 	_, err := io.WriteString(w, sb.String())
 	return err
 }
@@ -132,13 +135,7 @@ func suppressedText(sb *strings.Builder, h *Hunt, topts TableOptions) bool {
 	if len(h.Suppressed) == 0 {
 		return false
 	}
-	ids := map[string]bool{}
-	for _, f := range h.Suppressed {
-		for _, e := range f.SuppressedBy {
-			ids[e.ID] = true
-		}
-	}
-	fmt.Fprintf(sb, "\n%s suppressed by %s:\n", plural(len(h.Suppressed), "finding"), plural(len(ids), "exclusion"))
+	fmt.Fprintf(sb, "\n%s suppressed by %s:\n", plural(len(h.Suppressed), "finding"), plural(len(h.SuppressingExclusions()), "exclusion"))
 	elided := false
 	for _, g := range Groups(h.Suppressed) {
 		fmt.Fprintf(sb, "-- %s\n", g.Rule.Name)
@@ -239,18 +236,8 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 		findings += fmt.Sprintf(", %d of them sanctioned", sanctioned)
 	}
 	line("findings", "%s", findings)
-	ex := map[string]bool{}
-	for _, f := range h.Suppressed {
-		for _, e := range f.SuppressedBy {
-			ex[e.ID] = true
-		}
-	}
 	if len(h.Suppressed) > 0 {
-		ids := make([]string, 0, len(ex))
-		for id := range ex {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
+		ids := h.SuppressingExclusions()
 		line("suppressed", "%d by %s (%s)", len(h.Suppressed), plural(len(ids), "exclusion"), strings.Join(ids, ", "))
 	} else {
 		line("suppressed", "0")

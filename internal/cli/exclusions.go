@@ -135,19 +135,23 @@ func loadExclusions(s *Streams, paths []string, pack *rules.Pack, now int64, all
 		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the exclusion files do not load")}
 	}
 	findings := linter(pack, now).Lint(set)
+	var errs []exclusions.Finding
+	for _, f := range findings {
+		if f.Severity == exclusions.SeverityError {
+			errs = append(errs, f)
+		}
+	}
+	if len(errs) > 0 {
+		exclusions.WriteText(s.Err, errs)
+	}
 	unsafe := exclusions.Unsafe(findings)
 	if len(unsafe) > 0 {
-		var errs []exclusions.Finding
-		for _, f := range findings {
-			if f.Severity == exclusions.SeverityError {
-				errs = append(errs, f)
-			}
-		}
-		exclusions.WriteText(s.Err, errs)
 		if !allowUnsafe {
 			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("refusing exclusions with lint errors: %s (fix them, or pass --allow-unsafe-exclusions)", strings.Join(unsafe, ", "))}
 		}
 		fmt.Fprintf(s.Err, "warning: applying exclusions with lint errors (--allow-unsafe-exclusions): %s\n", strings.Join(unsafe, ", "))
+	} else if len(errs) > 0 {
+		fmt.Fprintln(s.Err, "note: applying the exclusions: an exclusion naming a rule this hunt does not run (unknown-rule) hides nothing")
 	}
 	return set, nil
 }
