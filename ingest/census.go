@@ -1,19 +1,206 @@
 package ingest
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"sync"
+	"unicode/utf8"
 
-// censusFull is the input size up to which Open reads a whole file to
-// learn its tables; bigger files are sampled.
-const censusFull = 8 << 20
+	"github.com/rmmhunt/rmmhunt/kql/types"
+)
 
+// The census is one full pass over every input at Open. It learns exactly
+// which tables each input holds, so that a Scan of table T reads only the
+// inputs that hold T, and it gives the summary its exact per-file and
+// per-table record counts and record rejections, whatever tables the
+// scans later read (see docs/ingest.md, "Routing and the census").
+//
+// JSON lines (flat records and Streaming API records) are routed without
+// decoding values: a validating scan splits each line into key and raw
+// value spans, and the table comes from the Streaming API category, the
+// file name, or the keys (the record's Type, ActionType and non-empty
+// columns, as router.routeFlat decides). A line the light path cannot
+// decide exactly as the reference decoder would (invalid JSON or UTF-8, an
+// escaped or duplicate key, a Windows event, an envelope of several
+// records, a number out of range) goes through the reference decoder. The
+// other formats (CSV, JSON documents, EVTX, XML, Windows events in JSON)
+// go through the reference pipeline with no column typed. With
+// Options.CheckAll the census types every column of every table instead,
+// so that every field rejection is known.
+
+// censusRouteLines routes the lines of a chunk in a census without
+// decoding values. It returns false when the chunk must take the reference
+// path (CheckAll, Windows events, or Set.refCensus in tests).
+func (w *worker) censusRouteLines(u *unit, r *result) bool {
+	set := w.st.set
+	if set.opts.CheckAll || w.in.serial || set.refCensus {
+		return false
+	}
+	c := censusPool.Get().(*censusScratch)
+	defer censusPool.Put(c)
+	data := u.data
+	line := u.firstLine
+	for len(data) > 0 {
+		var l []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			l, data = data, nil
+		}
+		cur := line
+		line++
+		t := trimSpace(l)
+		if len(t) == 0 {
+			if data != nil || len(l) > 0 {
+				r.delta.blank++
+			}
+			continue
+		}
+		r.delta.records++
+		if !c.route(w, t, r) {
+			w.decodeText(t, cur, false, r)
+		}
+	}
+	return true
+}
+
+// censusScratch is one census worker's scratch space.
+type censusScratch struct {
+	top  []span
+	lay  keyLayout
+	vals []any
+	rec  record
+}
+
+var censusPool = sync.Pool{New: func() any { return &censusScratch{} }}
+
+// route counts one JSON line under its table (or as unrouted). It returns
+// false when the reference decoder must decide.
+func (c *censusScratch) route(w *worker, t []byte, r *result) bool {
+	if !utf8.Valid(t) {
+		return false
+	}
+	var ok bool
+	c.top, ok = object(t, c.top, c.lay.hint())
+	if !ok || !c.lay.check(c.top) || c.lay.fallback || !numbersInRange(c.top) {
+		return false
+	}
+	lay := &c.lay
+	kind := w.x.kind
+	if kind != kindFlat && lay.cat >= 0 && lay.props >= 0 {
+		cat, props := c.top[lay.cat].val, c.top[lay.props].val
+		if cat[0] != '"' || props[0] != '{' {
+			return false
+		}
+		table, why := tableFromCategory(unquote(cat))
+		if why != "" {
+			r.delta.unroute(why)
+			return true
+		}
+		r.delta.table(table).Records++
+		return true
+	}
+	if kind == kindStream {
+		return false
+	}
+	table := w.x.table
+	if table == "" {
+		table = c.routeFlat(w)
+	}
+	if table == "" {
+		r.delta.unroute(whyNoTable)
+		return true
+	}
+	r.delta.table(table).Records++
+	return true
+}
+
+// routeFlat routes a flat record from its spans: the values routing reads
+// (Type, ActionType) are decoded, every other value only marked empty or
+// not, and router.routeFlat decides as it does for decoded records.
+func (c *censusScratch) routeFlat(w *worker) string {
+	c.vals = c.vals[:0]
+	for i, s := range c.top {
+		v := s.val
+		var x any
+		switch {
+		case v[0] == 'n':
+			x = nil
+		case len(v) == 2 && v[0] == '"':
+			x = ""
+		case v[0] == '"' && (c.lay.keys[i] == "Type" || c.lay.keys[i] == "ActionType"):
+			x = unquote(v)
+		default:
+			x = true // a non-empty value routing does not read
+		}
+		c.vals = append(c.vals, x)
+	}
+	c.rec = record{keys: c.lay.keys, vals: c.vals}
+	return w.x.router.routeFlat(&c.rec)
+}
+
+// numbersInRange reports whether the reference decoder accepts every
+// number in the spans' values: a number whose magnitude overflows a
+// float64 makes it reject the whole line. Only numbers that could
+// overflow (an exponent, or more than 300 digits) are parsed.
+func numbersInRange(sp []span) bool {
+	for _, s := range sp {
+		v := s.val
+		switch c := v[0]; {
+		case c == '-' || c >= '0' && c <= '9':
+			if len(v) > 300 || bytes.ContainsAny(v, "eE") {
+				if _, err := types.NumberToDynamic(string(v)); err != nil {
+					return false
+				}
+			}
+		case c == '{' || c == '[':
+			if mayOverflow(v) {
+				if _, err := types.ParseJSONBytes(v); err != nil {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// mayOverflow reports whether nested JSON text may hold a number out of
+// float64 range: a digit followed by an exponent, or a run of more than
+// 300 digits. Strings are not skipped, so text such as "1e5" in a string
+// answers true too (the caller then parses the value).
+func mayOverflow(v []byte) bool {
+	run := 0
+	for i, c := range v {
+		if c >= '0' && c <= '9' {
+			run++
+			if run > 300 {
+				return true
+			}
+			continue
+		}
+		if run > 0 && (c == 'e' || c == 'E') {
+			return true
+		}
+		if run > 0 && c == '.' && i+1 < len(v) {
+			continue // 1.5e9: the run goes on after the point
+		}
+		run = 0
+	}
+	return false
+}
+
+// census reads every input once (see the comment at the top of this
+// file): each input's tables become exact, and the summary gets its
+// record counts.
 func (s *Set) census() error {
+	workers := runtime.NumCPU()
+	s.sums.setCensus(true)
+	defer s.sums.setCensus(false)
 	for _, in := range s.inputs {
 		st := &scanState{set: s, census: true}
-		if in.size > censusFull {
-			st.limited = true
-		}
 		in.tables = map[string]bool{}
-		fs, err := st.scanInput(context.Background(), in, nil, 1)
+		fs, err := st.scanInput(context.Background(), in, nil, workers)
 		if err != nil {
 			return err
 		}
@@ -22,7 +209,24 @@ func (s *Set) census() error {
 				in.tables[name] = true
 			}
 		}
-		in.complete = !st.limited
+		in.complete = true
+		// An input whose every routed record went to one table, with no
+		// flat record left unrouted, routes its flat records to that table
+		// from now on: the same answer as routing each record by its keys,
+		// and the scans can then take the fast path.
+		if in.table == "" && !in.serial && len(in.tables) == 1 && fs.Unrouted[whyNoTable] == 0 {
+			for name := range in.tables {
+				in.table = name
+			}
+		}
 	}
 	return nil
+}
+
+// unroute counts a record that belongs to no table.
+func (d *delta) unroute(why string) {
+	if d.unrouted == nil {
+		d.unrouted = map[string]int64{}
+	}
+	d.unrouted[why]++
 }

@@ -232,13 +232,16 @@ func (x *expander) flat(b *types.Bag, line int) {
 	x.flatRecord(rec, line)
 }
 
+// whyNoTable is the unrouted reason of a flat record no table fits.
+const whyNoTable = "no table matches the record's columns"
+
 func (x *expander) flatRecord(rec *record, line int) {
 	rec.table = x.table
 	if rec.table == "" {
 		rec.table = x.router.routeFlat(rec)
 	}
 	if rec.table == "" {
-		x.emit(item{line: line, why: "no table matches the record's columns"})
+		x.emit(item{line: line, why: whyNoTable})
 		return
 	}
 	x.emit(item{line: line, rec: rec})

@@ -118,7 +118,8 @@ type input struct {
 	kind   recordKind
 	table  string // table named by the file name
 	size   int64
-	// census: tables seen when the file was opened; exact when complete.
+	// census: the tables the input holds (records routed to them); exact
+	// once complete (after the census at Open).
 	tables   map[string]bool
 	complete bool
 	serial   bool // records depend on earlier records (Sysmon): no prefilter
@@ -134,14 +135,21 @@ type Set struct {
 	// noFast turns the fast JSON-lines decoder off (tests compare both).
 	noFast bool
 	// prefilterMin: inputs up to this size are decoded whole even when a
-	// scan has terms (cheap, and their summaries stay exact); tests lower
-	// it to exercise the prefilter on small files.
+	// scan has terms (cheap, and their field rejections and time ranges
+	// stay exact); tests lower it to exercise the prefilter on small files.
 	prefilterMin int64
+	// refCensus routes every census record through the reference decoder
+	// (tests compare it with the light routing of JSON lines).
+	refCensus bool
 }
 
+// decodeWholeMax is the default Set.prefilterMin.
+const decodeWholeMax = 8 << 20
+
 // Open expands paths (files, folders recursively, globs, "-" for stdin),
-// detects each file's format by content, and takes a census of the tables
-// each small file holds. Missing paths and unreadable files are errors.
+// detects each file's format by content, and takes a census of every input:
+// one pass that learns exactly which tables it holds and counts its
+// records (see census.go). Missing paths and unreadable files are errors.
 func Open(paths []string, opts Options) (*Set, error) {
 	if opts.MaxRecordBytes <= 0 {
 		opts.MaxRecordBytes = 64 << 20
@@ -151,7 +159,7 @@ func Open(paths []string, opts Options) (*Set, error) {
 			return nil, fmt.Errorf("unknown table %q", opts.Table)
 		}
 	}
-	s := &Set{opts: opts, seen: newRejectDedup(), prefilterMin: censusFull}
+	s := &Set{opts: opts, seen: newRejectDedup(), prefilterMin: decodeWholeMax}
 	type file struct {
 		path     string
 		explicit bool

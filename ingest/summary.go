@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -177,39 +179,57 @@ func (t *TableSummary) addTime(ticks int64) {
 	}
 }
 
-// summaryStore keeps, per file, the summary of the scan that decoded the
-// most records (the first full scan wins ties).
+// summaryStore keeps each file's summary: the census's counts (records,
+// blank lines, record rejections, unrouted records, per-table records),
+// which do not depend on the scans, and per table the typing results (field
+// rejections, time range, unknown keys) of the scan that typed the most of
+// its rows.
 type summaryStore struct {
-	mu    sync.Mutex
-	files map[string]*FileSummary
-	order []string
+	mu     sync.Mutex
+	census bool // offers are census summaries
+	files  map[string]*fileEntry
+	order  []string
+}
+
+type fileEntry struct {
+	base    *FileSummary             // the census summary (or the only one)
+	typed   map[string]*TableSummary // per table, the best typed summary
+	skipped int64                    // the most records one scan skipped
+}
+
+// setCensus marks the offers that follow as census summaries (or not).
+func (s *summaryStore) setCensus(on bool) {
+	s.mu.Lock()
+	s.census = on
+	s.mu.Unlock()
 }
 
 func (s *summaryStore) offer(fs *FileSummary) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.files == nil {
-		s.files = map[string]*FileSummary{}
+		s.files = map[string]*fileEntry{}
 	}
-	old, ok := s.files[fs.File]
+	e, ok := s.files[fs.File]
 	if !ok {
+		e = &fileEntry{typed: map[string]*TableSummary{}}
+		s.files[fs.File] = e
 		s.order = append(s.order, fs.File)
-		s.files[fs.File] = fs
-		return
 	}
-	best, other := old, fs
-	if !old.complete && (fs.complete || fs.decoded > old.decoded) {
-		best, other = fs, old
+	if s.census || e.base == nil {
+		e.base = fs
 	}
-	// Per table, prefer a summary in which the table was typed, then the
-	// one that decoded more of its records.
-	for name, t := range other.Tables {
-		b := best.Tables[name]
-		if b == nil || (!b.Typed && t.Typed) || (b.Typed == t.Typed && t.Records > b.Records) {
-			best.Tables[name] = t
+	if !s.census {
+		e.skipped = max(e.skipped, fs.Skipped)
+	}
+	for name, t := range fs.Tables {
+		if !t.Typed {
+			continue
+		}
+		if b := e.typed[name]; b == nil || t.Rows > b.Rows {
+			e.typed[name] = t
 		}
 	}
-	s.files[fs.File] = best
 }
 
 func (s *summaryStore) snapshot() *Summary {
@@ -217,14 +237,38 @@ func (s *summaryStore) snapshot() *Summary {
 	defer s.mu.Unlock()
 	out := &Summary{}
 	for _, name := range s.order {
-		f := s.files[name]
+		e := s.files[name]
+		f := *e.base
+		f.Skipped = e.skipped
+		f.Unrouted = maps.Clone(e.base.Unrouted)
+		f.Examples = slices.Clone(e.base.Examples)
+		f.Tables = map[string]*TableSummary{}
+		for tn, bt := range e.base.Tables {
+			t := *bt
+			t.Examples = slices.Clone(bt.Examples)
+			t.UnknownKeys = maps.Clone(bt.UnknownKeys)
+			// Every record routed to a table becomes one row.
+			t.Rows = t.Records
+			if typed := e.typed[tn]; typed != nil && typed != bt {
+				t.Typed = true
+				t.FieldRejects = typed.FieldRejects
+				for _, ex := range typed.Examples {
+					if ex.IsField() && len(t.Examples) < MaxExamples {
+						t.Examples = append(t.Examples, ex)
+					}
+				}
+				t.MinTicks, t.MaxTicks, t.HasTime = typed.MinTicks, typed.MaxTicks, typed.HasTime
+				t.UnknownKeys = maps.Clone(typed.UnknownKeys)
+			}
+			f.Tables[tn] = &t
+		}
 		f.UnknownKeys = map[string]int64{}
 		for _, t := range f.Tables {
 			for k, n := range t.UnknownKeys {
 				f.UnknownKeys[k] += n
 			}
 		}
-		out.Files = append(out.Files, f)
+		out.Files = append(out.Files, &f)
 	}
 	return out
 }
