@@ -147,7 +147,7 @@ func (s *Set) Scan(ctx context.Context, spec source.Spec, emit source.Emit) erro
 		workers = 4 * runtime.NumCPU()
 	}
 	for _, in := range s.inputs {
-		if in.complete && !in.tables[spec.Table] && !s.opts.CheckAll {
+		if in.complete && !in.tables[spec.Table] {
 			continue
 		}
 		fs, err := st.scanInput(ctx, in, emit, workers)

@@ -63,6 +63,9 @@ func (w *worker) process(u *unit) *result {
 
 // lines decodes a chunk of complete lines.
 func (w *worker) lines(u *unit, r *result) {
+	if w.st.census && w.censusRouteLines(u, r) {
+		return
+	}
 	data := u.data
 	if w.st.pf != nil && !w.in.serial && w.in.size > w.st.set.prefilterMin {
 		w.prefiltered(u, r)
