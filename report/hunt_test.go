@@ -283,3 +283,25 @@ func FuzzHuntHTML(f *testing.F) {
 		}
 	})
 }
+
+// TestWriteHuntCSV: rmmhunt's own columns carry the rmmhunt_ prefix (so a
+// rule's Tool column and ours are distinct), a rule column named like ours
+// wins and ours takes a suffix, and sanctioned findings are marked.
+func TestWriteHuntCSV(t *testing.T) {
+	r := &rules.Rule{ID: "r1", Name: "Rule one", Severity: "High", Tool: "AnyDesk"}
+	c := cols("DeviceName", "Tool", "RMMHUNT_SEVERITY")
+	h := &Hunt{Findings: []*Finding{
+		{Rule: r, Tool: "AnyDesk", Columns: c, Row: types.Row{str("wks-1"), str("AnyDesk (rule)"), str("rule's own")}},
+		{Rule: r, Tool: "AnyDesk", Columns: c, Row: types.Row{str("helpdesk-1"), str("AnyDesk"), str("x")}, Sanctioned: &Sanction{Tool: "AnyDesk"}},
+	}}
+	var b bytes.Buffer
+	if err := WriteHuntCSV(&b, h); err != nil {
+		t.Fatal(err)
+	}
+	want := "rmmhunt_rule_id,rmmhunt_rule_name,rmmhunt_severity_,rmmhunt_tool,rmmhunt_sanctioned,DeviceName,Tool,RMMHUNT_SEVERITY\n" +
+		"r1,Rule one,High,AnyDesk,False,wks-1,AnyDesk (rule),rule's own\n" +
+		"r1,Rule one,High,AnyDesk,True,helpdesk-1,AnyDesk,x\n"
+	if b.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

@@ -61,23 +61,50 @@ func WriteHuntJSONLines(w io.Writer, h *Hunt) error {
 	return nil
 }
 
-// WriteHuntCSV writes one record per finding: rule id, rule name,
-// severity, tool, then the union of result columns in first-seen order.
+// CSVPrefix starts the names of the columns rmmhunt adds to the CSV
+// output, so that they never collide with a rule's own result columns.
+const CSVPrefix = "rmmhunt_"
+
+// csvMeta are the columns rmmhunt adds in front of each CSV record.
+var csvMeta = []string{"rule_id", "rule_name", "severity", "tool", "sanctioned"}
+
+// WriteHuntCSV writes one record per finding: rmmhunt_rule_id,
+// rmmhunt_rule_name, rmmhunt_severity, rmmhunt_tool and rmmhunt_sanctioned
+// (true when the tool is on the sanctioned list for the device), then the
+// union of the rules' result columns in first-seen order. A rule's own
+// column keeps its name; should one be named like an rmmhunt column
+// (compared case-insensitively), the rmmhunt column takes a "_" suffix.
+// Values are exact: no terminal escaping (docs/reports.md).
 func WriteHuntCSV(w io.Writer, h *Hunt) error {
 	var cols []types.Column
 	seen := map[string]bool{}
+	taken := map[string]bool{}
 	for _, f := range h.Findings {
 		for _, c := range f.Columns {
 			if !seen[c.Name] {
 				seen[c.Name] = true
+				taken[strings.ToLower(c.Name)] = true
 				cols = append(cols, c)
 			}
 		}
 	}
-	head := []types.Column{{Name: "rule_id", Type: types.String}, {Name: "rule_name", Type: types.String}, {Name: "severity", Type: types.String}, {Name: "tool", Type: types.String}}
+	var head []types.Column
+	for _, m := range csvMeta {
+		name := CSVPrefix + m
+		for taken[strings.ToLower(name)] {
+			name += "_"
+		}
+		taken[strings.ToLower(name)] = true
+		typ := types.String
+		if m == "sanctioned" {
+			typ = types.Bool
+		}
+		head = append(head, types.Column{Name: name, Type: typ})
+	}
 	t := Table{Columns: append(head, cols...)}
 	for _, f := range h.Findings {
-		row := types.Row{types.NewString(f.Rule.ID), types.NewString(f.Rule.Name), types.NewString(f.Rule.Severity), types.NewString(f.Tool)}
+		row := types.Row{types.NewString(f.Rule.ID), types.NewString(f.Rule.Name), types.NewString(f.Rule.Severity), types.NewString(f.Tool),
+			types.NewBool(f.Sanctioned != nil)}
 		for _, c := range cols {
 			v, ok := f.Value(c.Name)
 			if !ok {

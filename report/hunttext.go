@@ -67,18 +67,18 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 	anyElided := false
 	for _, g := range Groups(h.Findings) {
 		sev := g.Findings[0].Severity()
-		head := st.style(severityStyle(sev), strings.ToUpper(sev))
+		head := st.style(severityStyle(sev), strings.ToUpper(Visible(sev)))
 		if g.Tool != "" {
-			head += " · " + st.style(ansiBold, g.Tool)
+			head += " · " + st.style(ansiBold, Visible(g.Tool))
 		}
-		head += " · " + st.style(ansiBold, g.Rule.Name) + " · " + plural(len(g.Findings), "finding")
+		head += " · " + st.style(ansiBold, Visible(g.Rule.Name)) + " · " + plural(len(g.Findings), "finding")
 		if g.Sanctioned {
 			s := g.Findings[0].Sanctioned
 			label := "SANCTIONED (" + s.Tool + " is on the sanctioned list"
 			if s.Reason != "" {
 				label += ": " + s.Reason
 			}
-			head += " · " + st.style(ansiDim, label+")")
+			head += " · " + st.style(ansiDim, Visible(label+")"))
 		}
 		sb.WriteString("== " + head + "\n")
 		t := Table{Columns: g.Findings[0].Columns}
@@ -89,7 +89,7 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 		anyElided = anyElided || el || len(hidden) > 0
 		sb.WriteString(text)
 		if len(hidden) > 0 {
-			sb.WriteString(st.style(ansiDim, "(not shown to fit the screen: "+strings.Join(hidden, ", ")+")") + "\n")
+			sb.WriteString(st.style(ansiDim, "(not shown to fit the screen: "+Visible(strings.Join(hidden, ", "))+")") + "\n")
 		}
 		sb.WriteByte('\n')
 	}
@@ -102,14 +102,14 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 	}
 	fmt.Fprintf(&sb, "%s from %d rules", plural(len(h.Findings), "finding"), h.Summary.RulesRun-h.Summary.RulesFailed)
 	if len(named) > 0 {
-		fmt.Fprintf(&sb, " (tools: %s)", strings.Join(named, ", "))
+		fmt.Fprintf(&sb, " (tools: %s)", Visible(strings.Join(named, ", ")))
 	}
 	sb.WriteByte('\n')
 	if el := suppressedText(&sb, h, topts); el {
 		anyElided = true
 	}
 	for _, n := range h.Summary.Notes {
-		sb.WriteString("note: " + n + "\n")
+		sb.WriteString("note: " + Visible(n) + "\n")
 	}
 	summaryText(&sb, h, st)
 	if anyElided {
@@ -138,7 +138,7 @@ func suppressedText(sb *strings.Builder, h *Hunt, topts TableOptions) bool {
 	fmt.Fprintf(sb, "\n%s suppressed by %s:\n", plural(len(h.Suppressed), "finding"), plural(len(h.SuppressingExclusions()), "exclusion"))
 	elided := false
 	for _, g := range Groups(h.Suppressed) {
-		fmt.Fprintf(sb, "-- %s\n", g.Rule.Name)
+		fmt.Fprintf(sb, "-- %s\n", Visible(g.Rule.Name))
 		cols := append([]types.Column{{Name: "SuppressedBy", Type: types.String}, {Name: "Owner", Type: types.String}, {Name: "Expires", Type: types.String}}, g.Findings[0].Columns...)
 		t := Table{Columns: cols}
 		for _, f := range g.Findings {
@@ -159,7 +159,7 @@ func suppressedText(sb *strings.Builder, h *Hunt, topts TableOptions) bool {
 		elided = elided || el || len(hidden) > 0
 		sb.WriteString(text)
 		if len(hidden) > 0 {
-			sb.WriteString("(not shown to fit the screen: " + strings.Join(hidden, ", ") + ")\n")
+			sb.WriteString("(not shown to fit the screen: " + Visible(strings.Join(hidden, ", ")) + ")\n")
 		}
 	}
 	return elided
@@ -179,13 +179,13 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 	}
 	inputs := fmt.Sprintf("%s, %d records", plural(len(s.Inputs), "file"), s.Records())
 	if len(unrec) > 0 {
-		inputs += fmt.Sprintf(" (not telemetry, skipped: %s)", strings.Join(unrec, ", "))
+		inputs += fmt.Sprintf(" (not telemetry, skipped: %s)", Visible(strings.Join(unrec, ", ")))
 	}
 	line("inputs", "%s", inputs)
 	tables := s.Tables()
 	nameW := 0
 	for _, t := range tables {
-		if n := utf8.RuneCountInString(t.Name); n > nameW {
+		if n := utf8.RuneCountInString(Visible(t.Name)); n > nameW {
 			nameW = n
 		}
 	}
@@ -194,7 +194,7 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 		if i == 0 {
 			label = "tables"
 		}
-		text := fmt.Sprintf("%-*s %8d rows", nameW, t.Name, t.Rows)
+		text := fmt.Sprintf("%-*s %8d rows", nameW, Visible(t.Name), t.Rows)
 		if t.HasTime {
 			text += fmt.Sprintf("  %s .. %s", types.FormatDateTime(t.First), types.FormatDateTime(t.Last))
 		}
@@ -220,7 +220,7 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 		if name == "" {
 			name = "no tool"
 		}
-		parts = append(parts, fmt.Sprintf("%s %d", name, counts[t]))
+		parts = append(parts, fmt.Sprintf("%s %d", Visible(name), counts[t]))
 	}
 	findings := fmt.Sprintf("%d on %s", len(h.Findings), plural(h.Devices(), "device"))
 	if len(parts) > 0 {
@@ -238,7 +238,7 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 	line("findings", "%s", findings)
 	if len(h.Suppressed) > 0 {
 		ids := h.SuppressingExclusions()
-		line("suppressed", "%d by %s (%s)", len(h.Suppressed), plural(len(ids), "exclusion"), strings.Join(ids, ", "))
+		line("suppressed", "%d by %s (%s)", len(h.Suppressed), plural(len(ids), "exclusion"), Visible(strings.Join(ids, ", ")))
 	} else {
 		line("suppressed", "0")
 	}

@@ -123,16 +123,18 @@ const ComfortColumn = 28
 // KeepColumn is the Priority from which a column is never hidden.
 const KeepColumn = 2
 
-// WriteText writes an aligned, plain-text table.
+// WriteText writes an aligned, plain-text table. Column names and values
+// are made safe for a terminal (Visible).
 func WriteText(w io.Writer, t Table, opts TableOptions) error {
 	text, _ := TextTable(t, opts)
 	_, err := io.WriteString(w, text)
 	return err
 }
 
-// cellText is a value as one table cell: newlines as ⏎, tabs as spaces.
+// cellText is a value as one table cell, on one line and safe for a
+// terminal (Visible: newlines as \n, ESC as \x1b, …).
 func cellText(v types.Value) string {
-	return strings.NewReplacer("\n", "⏎", "\r", "", "\t", " ").Replace(Text(v))
+	return Visible(Text(v))
 }
 
 // elide shortens s to n characters, the last one "…".
@@ -167,7 +169,7 @@ func FitTable(t Table, opts TableOptions) (string, bool, []string) {
 func hideColumns(t Table, opts TableOptions) (Table, []string) {
 	natural := make([]int, len(t.Columns))
 	for j, c := range t.Columns {
-		natural[j] = utf8.RuneCountInString(c.Name)
+		natural[j] = utf8.RuneCountInString(Visible(c.Name))
 		for _, r := range t.Rows {
 			if n := utf8.RuneCountInString(cellText(r[j])); n > natural[j] {
 				natural[j] = n
@@ -189,7 +191,7 @@ func hideColumns(t Table, opts TableOptions) (Table, []string) {
 		return n + 2*(k-1)
 	}
 	var hidden []string
-	for need() > opts.FitWidth {
+	for need() > opts.FitWidth && len(hidden) < len(t.Columns)-1 {
 		drop, best := -1, KeepColumn
 		for j := len(t.Columns) - 1; j >= 0; j-- {
 			if p := opts.Priority(t.Columns[j].Name); visible[j] && p < best {
@@ -227,7 +229,7 @@ func renderTable(t Table, opts TableOptions) (string, bool) {
 	cells := make([][]string, len(t.Rows)+1)
 	head := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		head[i] = c.Name
+		head[i] = Visible(c.Name)
 	}
 	cells[0] = head
 	for i, r := range t.Rows {

@@ -94,7 +94,7 @@ func runExclusionsLint(s *Streams, o *exLintOptions, args []string) error {
 			return err
 		}
 	} else {
-		if err := exclusions.WriteText(s.Out, findings); err != nil {
+		if err := exclusions.WriteText(safeText(s.Out), findings); err != nil {
 			return err
 		}
 	}
@@ -131,7 +131,7 @@ func linter(pack *rules.Pack, now int64) *exclusions.Linter {
 func loadExclusions(s *Streams, paths []string, pack *rules.Pack, now int64, allowUnsafe bool) (*exclusions.Set, error) {
 	set, err := exclusions.Load(paths...)
 	if err != nil {
-		exclusions.WriteText(s.Err, exclusions.ErrorFindings(err))
+		exclusions.WriteText(safeText(s.Err), exclusions.ErrorFindings(err))
 		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("the exclusion files do not load")}
 	}
 	findings := linter(pack, now).Lint(set)
@@ -142,7 +142,7 @@ func loadExclusions(s *Streams, paths []string, pack *rules.Pack, now int64, all
 		}
 	}
 	if len(errs) > 0 {
-		exclusions.WriteText(s.Err, errs)
+		exclusions.WriteText(safeText(s.Err), errs)
 	}
 	unsafe := exclusions.Unsafe(findings)
 	if len(unsafe) > 0 {

@@ -105,7 +105,7 @@ func loadPackDiagnostics(s *Streams, paths []string) (*rules.Pack, rules.Diagnos
 	p, ds := rules.Load(paths...)
 	for _, d := range ds {
 		if d.Severity != rules.SeverityInfo {
-			fmt.Fprintln(s.Err, d.String())
+			fmt.Fprintln(safeText(s.Err), d.String())
 		}
 	}
 	if ds.HasErrors() && (p == nil || len(p.Rules) == 0) {
@@ -185,11 +185,11 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	}
 	sum := set.Summary()
 	for _, run := range res.Failed() {
-		fmt.Fprintln(s.Err, run.ErrText)
+		fmt.Fprintln(safeText(s.Err), run.ErrText)
 	}
 	windowNotes := hunt.WindowNotes(context.Background(), res, set, o.now == "")
 	for _, n := range windowNotes {
-		fmt.Fprintln(s.Err, "note:", n)
+		fmt.Fprintln(safeText(s.Err), "note:", n)
 	}
 	rep := buildReport(res, sum, hopts.Exclusions, now)
 	rep.Summary.Notes = append(exclusionNotes(res), windowNotes...)
@@ -233,7 +233,7 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	}
 	if sum.TotalRejections() > 0 {
 		fmt.Fprintf(s.Err, "warning: %d input records or fields were rejected\n", sum.TotalRejections())
-		printSummary(s.Err, sum)
+		printSummary(safeText(s.Err), sum)
 		if o.inputs.strict {
 			return usageErr("--strict: input records or fields were rejected")
 		}

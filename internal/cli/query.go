@@ -100,7 +100,7 @@ func runQuery(s *Streams, o *queryOptions, args []string) error {
 		return queryErrors(s, name, err)
 	}
 	for _, w := range q.Warnings() {
-		fmt.Fprintf(s.Err, "%s:%d:%d: warning: %s\n", name, w.Line, w.Col, w.Msg)
+		fmt.Fprintf(safeText(s.Err), "%s:%d:%d: warning: %s\n", name, w.Line, w.Col, w.Msg)
 	}
 	if o.check {
 		fmt.Fprintln(s.Err, "valid: the query parses and binds")
@@ -117,7 +117,7 @@ func runQuery(s *Streams, o *queryOptions, args []string) error {
 	}
 	sum := set.Summary()
 	if o.inputs.strict && sum.TotalRejections() > 0 {
-		printSummary(s.Err, sum)
+		printSummary(safeText(s.Err), sum)
 		return usageErr("--strict: %d input records or fields were rejected", sum.TotalRejections())
 	}
 	t := report.Table{Columns: res.Columns, Rows: res.Rows}
@@ -141,7 +141,7 @@ func runQuery(s *Streams, o *queryOptions, args []string) error {
 	}
 	if sum.TotalRejections() > 0 {
 		fmt.Fprintf(s.Err, "warning: %d input records or fields were rejected (see --rejects FILE)\n", sum.TotalRejections())
-		printSummary(s.Err, sum)
+		printSummary(safeText(s.Err), sum)
 	}
 	return nil
 }
@@ -151,9 +151,9 @@ func queryErrors(s *Streams, name string, err error) error {
 	var el syntax.ErrorList
 	if errors.As(err, &el) {
 		for _, e := range el {
-			fmt.Fprintf(s.Err, "%s:%d:%d: error: %s\n", name, e.Line, e.Col, e.Msg)
+			fmt.Fprintf(safeText(s.Err), "%s:%d:%d: error: %s\n", name, e.Line, e.Col, e.Msg)
 			if e.Hint != "" {
-				fmt.Fprintf(s.Err, "    hint: %s\n", e.Hint)
+				fmt.Fprintf(safeText(s.Err), "    hint: %s\n", e.Hint)
 			}
 		}
 		return &exitError{code: ExitUsage}

@@ -273,3 +273,47 @@ func TestHuntTerminal(t *testing.T) {
 		t.Errorf("colour when piped")
 	}
 }
+
+// TestHostileTerminalOutput: control characters and bidi overrides in the
+// data (device names, URLs, a rejected record, a file name) reach neither
+// the piped table nor standard error raw; JSON keeps them exactly.
+func TestHostileTerminalOutput(t *testing.T) {
+	dir := t.TempDir()
+	dev := "\x1b]0;owned\x07wks\u202e-1"
+	url := "rm.mspbackups.com/\x1b[2J\rFAKE"
+	b, _ := json.Marshal(map[string]any{"Timestamp": "2026-03-05T10:00:00Z", "DeviceId": "d1", "DeviceName": dev, "RemoteIP": "203.0.113.9",
+		"RemotePort": 443, "RemoteUrl": url, "InitiatingProcessFileName": "cbb.exe", "InitiatingProcessVersionInfoCompanyName": "MSP360", "ReportId": 1})
+	bad := `{"Timestamp": "not a time \u001b[31m", "DeviceName": "x"` + "\n"
+	os.WriteFile(filepath.Join(dir, "DeviceNetworkEvents\x1b[1m.jsonl"), append(append(b, '\n'), bad...), 0o644)
+	code, out, errs := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--rules", "rules/builtin/seed", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for name, text := range map[string]string{"stdout": out, "stderr": errs} {
+		for _, r := range text {
+			if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x202e) {
+				t.Errorf("%s prints %U raw:\n%q", name, r, text)
+				break
+			}
+		}
+	}
+	if !strings.Contains(out, `\x1b]0;owned\x07wks\u202e-1`) || !strings.Contains(out, `rm.mspbackups.com/\x1b[2J\rFAKE`) {
+		t.Errorf("table lacks the visible escapes:\n%s", out)
+	}
+	if !strings.Contains(errs, `DeviceNetworkEvents\x1b[1m.jsonl`) {
+		t.Errorf("the rejection warning lacks the escaped file name:\n%s", errs)
+	}
+	code, out, errs = run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--rules", "rules/builtin/seed", "--format", "json", dir)
+	if code != 0 {
+		t.Fatalf("json: exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Findings []struct{ Row map[string]any }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 1 || doc.Findings[0].Row["DeviceName"] != dev || doc.Findings[0].Row["RemoteUrl"] != url {
+		t.Errorf("JSON does not keep the values exactly: %+v", doc.Findings)
+	}
+}

@@ -79,11 +79,11 @@ func Main(args []string, s *Streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(s.Err, "rmmhunt:", ee.err)
+			fmt.Fprintln(safeText(s.Err), "rmmhunt:", ee.err)
 		}
 		return ee.code
 	}
-	fmt.Fprintln(s.Err, "rmmhunt:", err)
+	fmt.Fprintln(safeText(s.Err), "rmmhunt:", err)
 	return ExitUsage
 }
 

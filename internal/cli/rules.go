@@ -93,7 +93,7 @@ none, the tables its query reads ("?" when the query does not compile).`,
 			if format == "json" {
 				return writeJSON(s.Out, list)
 			}
-			tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
+			tw := tabwriter.NewWriter(safeText(s.Out), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tTOOL\tTABLES\tSEVERITY\tFILE")
 			for _, r := range list {
 				tables := strings.Join(r.Tables, ",")
@@ -196,7 +196,7 @@ several rules match (all rules of a tool, say), show prints each of them.`,
 				if i > 0 {
 					fmt.Fprintln(s.Out)
 				}
-				writeRule(s.Out, r)
+				writeRule(safeText(s.Out), r)
 			}
 			return nil
 		},
@@ -312,7 +312,7 @@ least one error, else 0.`,
 					return err
 				}
 			} else {
-				fmt.Fprint(s.Out, shown.String())
+				fmt.Fprint(safeText(s.Out), shown.String())
 				fmt.Fprintf(s.Out, "%d rules in %d files: %d errors, %d warnings, %d notes\n", len(pack.Rules), len(files),
 					count[rules.SeverityError], count[rules.SeverityWarning], count[rules.SeverityInfo])
 			}
@@ -459,7 +459,7 @@ func loadRuleTests(s *Streams, args []string) (pack *rules.Pack, files []*rules.
 	}
 	for _, d := range ds {
 		if d.Severity != rules.SeverityInfo {
-			fmt.Fprintln(s.Err, d.String())
+			fmt.Fprintln(safeText(s.Err), d.String())
 		}
 	}
 	if len(files) == 0 {
