@@ -39,6 +39,7 @@ type out struct {
 	row types.Row
 	sys *sysEvent
 	rej *Rejection
+	ord int // sys: the index of its row in the unit's order (partial aggregation)
 }
 
 // delta is the summary counts of one unit.
@@ -64,6 +65,26 @@ type result struct {
 	u     *unit
 	outs  []out
 	delta delta
+	// Units a worker read itself (parread.go) number their lines from 1:
+	// lines is how many lines the unit holds, and readErr ends the input.
+	lines   int
+	readErr error
+}
+
+// shiftLines adds by to the line numbers of a unit's outputs.
+func (r *result) shiftLines(by int) {
+	if by == 0 {
+		return
+	}
+	for i := range r.outs {
+		o := &r.outs[i]
+		if o.rej != nil {
+			o.rej.Line += by
+		}
+		if o.sys != nil {
+			o.sys.line += by
+		}
+	}
 }
 
 // scanState is one scan's shared, read-only configuration.
@@ -77,7 +98,14 @@ type scanState struct {
 	ty      *typer    // spec.Table's typer (nil in a census)
 	want    []bool    // spec.Table's columns to type
 	proj    []int     // spec column → table column
+	// units is the number of units of the inputs scanned before the
+	// current one (positions of partial aggregation).
+	units uint64
 }
+
+// unitPos is the position base of the rows of unit seq of the current
+// input: rows are numbered by unit over the whole scan, then by index.
+func (st *scanState) unitPos(seq int) uint64 { return (st.units + uint64(seq)) << 32 }
 
 // HasTable implements source.Source. It is exact for inputs that were read
 // whole (small inputs at Open, every input after a scan); a large input not
@@ -165,6 +193,9 @@ func (s *Set) Scan(ctx context.Context, spec source.Spec, emit source.Emit) erro
 
 // scanInput reads one input through the worker pipeline.
 func (st *scanState) scanInput(ctx context.Context, in *input, emit source.Emit, workers int) (*FileSummary, error) {
+	if st.parallelOK(in) {
+		return st.scanParallel(ctx, in, emit, workers)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fs := newFileSummary(in.name, in.formatName())
@@ -236,6 +267,12 @@ func (st *scanState) scanInput(ctx context.Context, in *input, emit source.Emit,
 			}
 		}
 	}
+	st.units += uint64(next)
+	return st.finishInput(ctx, fs, col, firstErr, readErr)
+}
+
+// finishInput completes the summary of an input once its units are merged.
+func (st *scanState) finishInput(ctx context.Context, fs *FileSummary, col *collector, firstErr, readErr error) (*FileSummary, error) {
 	if firstErr == nil {
 		firstErr = col.flush()
 	}
@@ -302,6 +339,7 @@ func (c *collector) merge(r *result) error {
 		case o.sys != nil:
 			var od delta
 			var outs []out
+			c.wk.upos, c.wk.fixed = c.st.unitPos(r.u.seq), o.ord
 			c.wk.mapSys(c.sm, o.sys, &od, &outs)
 			for name, t := range od.tables {
 				c.mergeTable(name, t)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/rmmhunt/rmmhunt/kql/source"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
@@ -17,10 +18,17 @@ type worker struct {
 	fast     *fastDecoder
 	file     string
 	li       lineIndex // scratch of the prefilter
+	// Partial aggregation (source.Spec.Partial): rows go to sink, built in
+	// scratch, at position upos|index (see rowPos).
+	sink    source.PartialSink
+	scratch types.Row
+	upos    uint64 // the unit's position base
+	div     int    // rows of the unit given to the sink so far
+	fixed   int    // >= 0: the index of the rows being produced (the collector's mapped events)
 }
 
 func (st *scanState) newWorker(in *input) *worker {
-	w := &worker{st: st, in: in, file: in.name,
+	w := &worker{st: st, in: in, file: in.name, fixed: -1,
 		x:        &expander{kind: in.kind, table: in.table, router: newRouter()},
 		builders: map[string]*builder{}}
 	if !st.set.noFast {
@@ -51,6 +59,7 @@ func (w *worker) builder(table string) *builder {
 
 func (w *worker) process(u *unit) *result {
 	r := &result{u: u}
+	w.upos, w.div = w.st.unitPos(u.seq), 0
 	if u.data != nil {
 		w.lines(u, r)
 		return r
@@ -71,7 +80,9 @@ func (w *worker) lines(u *unit, r *result) {
 		w.prefiltered(u, r)
 		return
 	}
-	r.outs = make([]out, 0, len(data)/256+16)
+	if w.st.spec.Partial == nil {
+		r.outs = make([]out, 0, len(data)/256+16)
+	}
 	line := u.firstLine
 	for len(data) > 0 {
 		var l []byte
@@ -215,10 +226,10 @@ func (w *worker) raw(rr *rawRec, r *result) {
 			return
 		}
 		ev.line = rr.line
-		r.outs = append(r.outs, out{sys: ev})
+		w.addSys(ev, r)
 	case rr.ev != nil:
 		r.delta.records++
-		r.outs = append(r.outs, out{sys: rr.ev})
+		w.addSys(rr.ev, r)
 	case rr.evtx != nil:
 		w.evtxChunk(rr.evtx, r)
 	}
@@ -236,7 +247,7 @@ func (w *worker) items(its []item, raw []byte, r *result) {
 			}
 			r.delta.unrouted[it.why]++
 		case it.sys != nil:
-			r.outs = append(r.outs, out{sys: it.sys})
+			w.addSys(it.sys, r)
 		case it.rec != nil:
 			w.record(it.rec, it.line, &r.delta, &r.outs)
 		}
@@ -282,6 +293,10 @@ func (w *worker) finishRow(b *builder, table string, line int, ts *TableSummary,
 	if st.spec.HasTimeRange && hasTime && (ticks < st.spec.MinTicks || ticks > st.spec.MaxTicks) {
 		return
 	}
+	if st.spec.Partial != nil {
+		w.partialRow(b, len(*outs))
+		return
+	}
 	row := make(types.Row, len(st.proj))
 	for i, j := range st.proj {
 		if j >= 0 {
@@ -294,6 +309,43 @@ func (w *worker) finishRow(b *builder, table string, line int, ts *TableSummary,
 		return
 	}
 	*outs = append(*outs, out{row: row})
+}
+
+// addSys outputs a Windows event for the collector to map, with the index
+// its row takes in the unit's order.
+func (w *worker) addSys(ev *sysEvent, r *result) {
+	r.outs = append(r.outs, out{sys: ev, ord: len(r.outs) + w.div})
+}
+
+// partialRow hands the builder's row to the worker's partial sink; nOuts is
+// the number of outputs of the unit so far.
+func (w *worker) partialRow(b *builder, nOuts int) {
+	st := w.st
+	row := w.scratch
+	if row == nil {
+		row = make(types.Row, len(st.proj))
+		w.scratch = row
+	}
+	for i, j := range st.proj {
+		if j >= 0 {
+			row[i] = b.vals[j]
+		} else {
+			row[i] = types.Null(st.spec.Types[i])
+		}
+	}
+	if st.spec.Filter != nil && !st.spec.Filter(row) {
+		return
+	}
+	idx := w.fixed
+	if idx < 0 {
+		// the index the row would have among the unit's outputs
+		idx = nOuts + w.div
+		w.div++
+	}
+	if w.sink == nil {
+		w.sink = st.spec.Partial()
+	}
+	w.sink.Add(w.upos|uint64(idx), row)
 }
 
 // mapSys maps one Windows event (on the collector's goroutine).

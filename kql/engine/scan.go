@@ -120,6 +120,18 @@ func (s *scanNode) run(rc *runCtx, emit func([]types.Row) error) error {
 	})
 }
 
+// scanPartial scans with Spec.Partial set: rows go to the sinks newSink
+// returns, or, from a source that does not aggregate, to emit (without the
+// event filter, which the sinks apply).
+func (s *scanNode) scanPartial(rc *runCtx, newSink func() source.PartialSink, emit func([]types.Row) error) error {
+	if rc.src == nil || !rc.src.HasTable(s.table.Name) {
+		return nil
+	}
+	sp := s.spec(rc.opts)
+	sp.Partial = newSink
+	return rc.src.Scan(rc.ctx, sp, emit)
+}
+
 // pushFilter records a predicate applied directly to the scan: its terms
 // and time range go to the source.
 func (s *scanNode) pushFilter(p *expr) {

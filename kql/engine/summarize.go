@@ -34,6 +34,9 @@ type group struct {
 }
 
 func (s *summarizeNode) run(rc *runCtx, emit func([]types.Row) error) error {
+	if p := s.partialPlan(rc.opts); p != nil {
+		return s.runPartial(rc, p, emit)
+	}
 	groups := map[string]*group{}
 	var order []*group
 	var kb strings.Builder

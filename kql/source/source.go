@@ -43,6 +43,27 @@ type Spec struct {
 	// Workers is the number of parallel decode workers a reader may use
 	// (0 or 1: serial).
 	Workers int
+	// Partial, when non-nil, lets a reader hand rows to sinks in its
+	// workers instead of emitting them, so that an aggregation over the
+	// scan runs in parallel without the rows being collected (the engine
+	// sets it for a summarize whose input is the scan and whose aggregates
+	// can be merged exactly). A reader may ignore it and emit every row.
+	// A reader that uses it calls Partial once per goroutine that produces
+	// rows, passes every row of the scan that it would have emitted (after
+	// Filter, if it applies Filter) to that goroutine's sink, emits no
+	// rows, and returns from Scan only once no sink is in use.
+	Partial func() PartialSink
+}
+
+// PartialSink receives the rows of one reader goroutine (see Spec.Partial).
+// Its methods are called from one goroutine at a time.
+type PartialSink interface {
+	// Add takes one row, in Columns order. pos is the row's place in the
+	// order in which the reader would have emitted it: over one Scan,
+	// positions are unique, and a row emitted earlier has a smaller
+	// position, whatever the number of workers. The sink must not keep
+	// row: the reader may reuse it.
+	Add(pos uint64, row types.Row)
 }
 
 // Emit receives a batch of rows. It is always called from one goroutine at
