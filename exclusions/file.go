@@ -133,14 +133,14 @@ func Parse(path string, data []byte) (*File, error) {
 			errs.Add(Pos{File: path, Line: 1, Col: 1}, "", "empty file: expected a mapping with the key exclusions")
 			return f, errs
 		}
-		errs = append(errs, yamlError(path, err))
+		errs = append(errs, yamlError(path, data, err))
 		return f, errs
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		errs.Add(Pos{File: path, Line: extra.Line, Col: extra.Column}, "", "a second YAML document is not allowed in an exclusion file")
 	} else if !errors.Is(err, io.EOF) {
-		errs = append(errs, yamlError(path, err))
+		errs = append(errs, yamlError(path, data, err))
 	}
 	src := string(data)
 	lines := lineStarts(src)
@@ -366,18 +366,53 @@ func kindName(n *yaml.Node) string {
 	return "an alias"
 }
 
-// yamlError turns a YAML syntax error into a positioned Error.
-func yamlError(path string, err error) *Error {
+// yamlParserErrors start the messages of yaml.v3's parser (as opposed to
+// its scanner). yaml.v3 reports the line of a parser error 0-based — one
+// line early — and that of a scanner error 1-based.
+var yamlParserErrors = []string{
+	"did not find expected <document start>", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected key",
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"found incompatible YAML document", "found duplicate %YAML directive",
+	"found duplicate %TAG directive", "found undefined tag handle",
+}
+
+// yamlError turns a YAML syntax error into a positioned Error: the 1-based
+// line yaml.v3 names (corrected for its parser errors; line 1 when it names
+// none, which it does for errors on the first line) and that line's first
+// non-blank column.
+func yamlError(path string, data []byte, err error) *Error {
 	msg := err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
+	line := 0
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{Pos: Pos{File: path, Line: line}, Code: CodeInvalid, Msg: "invalid YAML: " + m[2]}
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+		for _, p := range yamlParserErrors {
+			if strings.HasPrefix(msg, p) {
+				line++
+				break
+			}
+		}
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		if !strings.Contains(msg, "anchor") && !strings.Contains(msg, "alias") {
+			line = 1
+		}
 	}
-	return &Error{Pos: Pos{File: path}, Code: CodeInvalid, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	if line == 0 {
+		return &Error{Pos: Pos{File: path}, Code: CodeInvalid, Msg: "invalid YAML: " + msg}
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\r\n"), "\n")
+	if line > len(lines) {
+		line = len(lines)
+	}
+	l := strings.TrimRight(lines[line-1], "\r")
+	col := utf8.RuneCountInString(l) - utf8.RuneCountInString(strings.TrimLeft(l, " \t")) + 1
+	return &Error{Pos: Pos{File: path, Line: line, Col: col}, Code: CodeInvalid, Msg: "invalid YAML: " + msg}
 }
 
 // lineStarts returns the byte offset at which each line of src starts.

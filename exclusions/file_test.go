@@ -19,7 +19,15 @@ func TestParseFileErrors(t *testing.T) {
 		{"no exclusions key", "foo: 1\n", []string{`f.yaml:1:1: unknown top-level key "foo"`, "f.yaml:1:1: missing key exclusions"}, 0},
 		{"exclusions not a list", "exclusions: 3\n", []string{`f.yaml:1:13: exclusions must be a list of entries, found the value "3"`}, 0},
 		{"null list", "exclusions:\n", nil, 0},
-		{"bad yaml", "exclusions: [\n", []string{"f.yaml:1: invalid YAML: did not find expected node content"}, 0},
+		{"bad yaml", "exclusions: [\n", []string{"f.yaml:1:1: invalid YAML: did not find expected node content"}, 0},
+		// yaml.v3 names parser errors one line early; the positions are the true ones.
+		{"bad yaml: unclosed list on line 5", "exclusions:\n  - id: x\n    rules: [\"*\"]\n    when: a == 1\n    owner: [a, b\n    reason: r\n",
+			[]string{"f.yaml:5:5: invalid YAML: did not find expected ',' or ']'"}, 0},
+		// yaml.v3 names the line where the broken collection starts.
+		{"bad yaml: entry key out of line", "exclusions:\n  - id: x\n    rules: [\"*\"]\n   when: a == 1\n",
+			[]string{"f.yaml:2:3: invalid YAML: did not find expected '-' indicator"}, 0},
+		{"bad yaml: unclosed quote", "exclusions:\n  - id: x\n    owner: 'abc\n",
+			[]string{"f.yaml:3:5: invalid YAML: found unexpected end of stream"}, 0},
 		{"missing id", "exclusions:\n  - rules: [\"*\"]\n    when: a == 1\n", []string{"f.yaml:2:5: missing required key id"}, 0},
 		{"bad id", "exclusions:\n  - id: has space\n" + ok, []string{`f.yaml:2:9: invalid id "has space"`}, 0},
 		{"duplicate id", "exclusions:\n  - id: x\n" + ok + "  - id: x\n" + ok, []string{`f.yaml:5:5: duplicate id "x" (first defined at f.yaml:2:5)`}, 1},

@@ -28,9 +28,8 @@ const (
 	CodeRead           = "read-error"        // the file could not be read
 	CodeFileType       = "unknown-file-type" // a file named explicitly has no rule extension
 	CodeNotRuleFile    = "not-a-rule-file"   // a file met while walking a folder was not loaded
-	CodeYAMLSyntax     = "yaml-syntax"       // the YAML cannot be parsed and no query could be cut out
+	CodeYAMLSyntax     = "yaml-syntax"       // the file is not valid YAML (after the one known repair); not loaded
 	CodeYAMLIndent     = "yaml-indentation"  // the known dataTypes indentation defect, repaired
-	CodeYAMLFallback   = "yaml-fallback"     // invalid YAML; the query block was cut out of the text
 	CodeShape          = "bad-value"         // a key has the wrong kind of value
 	CodeDuplicateKey   = "duplicate-key"     // a mapping repeats a key
 	CodeUnknownKey     = "unknown-key"       // a top-level key that no Sentinel rule uses

@@ -120,7 +120,8 @@ func (p *testParser) fields(n *yaml.Node, what string, allowed ...string) map[st
 func (p *testParser) parse(text string) *TestFile {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
-		p.ds.add(p.file, yamlErrLine(err), 0, SeverityError, CodeTestSyntax, "", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		line, col, msg := yamlErrPos(err, text)
+		p.ds.add(p.file, line, col, SeverityError, CodeTestSyntax, yamlHint(msg), "not valid YAML: %s", msg)
 		return nil
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {

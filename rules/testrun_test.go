@@ -229,7 +229,8 @@ func TestParseTests(t *testing.T) {
 		{name: "row not a mapping", src: head + "cases:\n  - {name: c, rows: {T: [1]}, expect: []}\n", diags: []string{"4:26 test-syntax"}},
 		{name: "duplicate column", src: head + "cases:\n  - {name: c, rows: {T: [{A: 1, A: 2}]}, expect: []}\n", diags: []string{"4:33 test-syntax"}},
 		{name: "expect not a list", src: head + "cases:\n  - {name: c, rows: {}, expect: {A: 1}}\n", diags: []string{"4:33 test-syntax"}},
-		{name: "not yaml", src: "rule: [\n", diags: []string{"1:0 test-syntax"}},
+		{name: "not yaml", src: "rule: [\n", diags: []string{"1:1 test-syntax"}},
+		{name: "not yaml, line 3", src: "rule: r1\nnow: 2026-01-01\ncases: [a, b\nx: 1\n", diags: []string{"3:1 test-syntax"}},
 		{name: "not a mapping", src: "- 1\n", diags: []string{"0:0 test-syntax"}},
 	}
 	for _, tc := range tests {

@@ -27,15 +27,71 @@ var sentinelKeys = []string{
 }
 
 // yamlLineRE finds the line number in a yaml.v3 error message.
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// yamlErrLine returns the line a yaml.v3 error names, or 0.
-func yamlErrLine(err error) int {
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
+// yamlParserErrors start the messages of yaml.v3's parser (as opposed to
+// its scanner). yaml.v3 reports the line of a parser error 0-based — one
+// line early — and the line of a scanner error 1-based; yamlErrPos makes
+// both 1-based.
+var yamlParserErrors = []string{
+	"did not find expected <document start>", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected key",
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"found incompatible YAML document", "found duplicate %YAML directive",
+	"found duplicate %TAG directive", "found undefined tag handle",
+}
+
+// yamlErrPos returns where a yaml.v3 error in text points — 1-based line,
+// and the column of that line's first non-blank character (yaml.v3 names
+// no column) — and the message without its "yaml: line N:" prefix. The
+// line is that of the construct the error concerns (an unclosed bracket or
+// quote, a block scalar) as yaml.v3 names it; 0 for errors about the whole
+// document (an unknown anchor).
+func yamlErrPos(err error, text string) (line, col int, msg string) {
+	msg = err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		msg = msg[len(m[0]):]
+		line, _ = strconv.Atoi(m[1])
+		for _, p := range yamlParserErrors {
+			if strings.HasPrefix(msg, p) {
+				line++
+				break
+			}
+		}
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		// yaml.v3 leaves the line out of a scanner or parser error on the
+		// first line; anchor and alias errors name none at all.
+		if strings.Contains(msg, "anchor") || strings.Contains(msg, "alias") {
+			return 0, 0, msg
+		}
+		line = 1
 	}
-	return 0
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if line > len(lines) {
+		line = len(lines)
+	}
+	if line < 1 {
+		return 0, 0, msg
+	}
+	l := lines[line-1]
+	col = len(l) - len(strings.TrimLeft(l, " \t")) + 1
+	return line, col, msg
+}
+
+// yamlHint suggests a fix for a yaml.v3 error message.
+func yamlHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "tab character"):
+		return "YAML indents with spaces, never tabs: replace the tabs in this block"
+	case strings.Contains(msg, "mapping values are not allowed"):
+		return `a value holding ": " must be quoted, or this line is indented differently from the keys around it`
+	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "'-' indicator"):
+		return "this line is indented differently from the keys (or list items) around it"
+	case strings.Contains(msg, "','"), strings.Contains(msg, "end of stream"), strings.Contains(msg, "node content"):
+		return "a bracket or quote opened here is not closed"
+	}
+	return "a rule file is a YAML mapping of keys such as id, name and query (query: | then the KQL, indented)"
 }
 
 // decodeDocs parses every YAML document of text into nodes.
@@ -75,7 +131,9 @@ func parseYAML(file, text string) ([]*Rule, Diagnostics) {
 		}
 		text = fixed
 	}
-	return fallbackYAML(file, text, err, &ds), ds
+	line, col, msg := yamlErrPos(err, text)
+	ds.add(file, line, col, SeverityError, CodeYAMLSyntax, yamlHint(msg), "not valid YAML: %s; the file was not loaded", msg)
+	return nil, ds
 }
 
 type repair struct{ line, indent int }
@@ -166,80 +224,6 @@ func rulesFromDocs(file, text string, docs []*yaml.Node, ds *Diagnostics) []*Rul
 	return rules
 }
 
-// fallbackYAML handles a file that is not valid YAML even after the known
-// repair: it splits the text into top-level "key:" chunks, parses each chunk on
-// its own, and cuts the query block out of the text when its chunk does not
-// parse either.
-func fallbackYAML(file, text string, yerr error, ds *Diagnostics) []*Rule {
-	lines := strings.Split(text, "\n")
-	b := newRuleBuilder(file, lines, ds)
-	type chunk struct{ start, end int } // 0-based line range [start, end)
-	var chunks []chunk
-	for i, l := range lines {
-		if l == "" || l[0] == ' ' || l[0] == '\t' || l[0] == '#' || strings.HasPrefix(l, "---") || strings.HasPrefix(l, "...") {
-			continue
-		}
-		if len(chunks) > 0 && chunks[len(chunks)-1].end < 0 {
-			chunks[len(chunks)-1].end = i
-		}
-		if topKeyRE.MatchString(l) {
-			chunks = append(chunks, chunk{start: i, end: -1})
-		}
-	}
-	if len(chunks) > 0 && chunks[len(chunks)-1].end < 0 {
-		chunks[len(chunks)-1].end = len(lines)
-	}
-	var lost []string
-	gotQuery := false
-	queryWhy := "there is no top-level 'query:' key"
-	for _, c := range chunks {
-		part := strings.Join(lines[c.start:c.end], "\n")
-		key := topKeyRE.FindStringSubmatch(lines[c.start])[1]
-		var n yaml.Node
-		if err := yaml.Unmarshal([]byte(part), &n); err == nil && len(n.Content) == 1 && n.Content[0].Kind == yaml.MappingNode && len(n.Content[0].Content) == 2 {
-			shiftLines(&n, c.start)
-			b.key(n.Content[0].Content[0], n.Content[0].Content[1])
-			gotQuery = gotQuery || key == "query"
-			continue
-		}
-		if key == "query" {
-			why := b.cutQuery(c.start, c.end)
-			if why == "" {
-				gotQuery = true
-				continue
-			}
-			queryWhy = fmt.Sprintf("the query block at line %d could not be cut out: %s", c.start+1, why)
-		}
-		lost = append(lost, fmt.Sprintf("%s (line %d)", key, c.start+1))
-	}
-	line := yamlErrLine(yerr)
-	msg := strings.TrimPrefix(yerr.Error(), "yaml: ")
-	if !gotQuery {
-		ds.add(file, line, 0, SeverityError, CodeYAMLSyntax, queryWhy, "not valid YAML (%s)", msg)
-		return nil
-	}
-	hint := "every top-level key was read on its own"
-	if len(lost) > 0 {
-		hint = "not read: " + strings.Join(lost, ", ")
-	}
-	ds.add(file, line, 0, SeverityWarning, CodeYAMLFallback, hint,
-		"not valid YAML (%s); the query block and the keys that parse on their own were cut out of the text", msg)
-	if r := b.finish(1); r != nil {
-		return []*Rule{r}
-	}
-	return nil
-}
-
-var topKeyRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)`)
-
-// shiftLines moves every node of the tree down by off lines.
-func shiftLines(n *yaml.Node, off int) {
-	n.Line += off
-	for _, c := range n.Content {
-		shiftLines(c, off)
-	}
-}
-
 func checkDuplicateKeys(file string, n *yaml.Node, ds *Diagnostics) {
 	if n.Kind == yaml.MappingNode {
 		seen := map[string]*yaml.Node{}
@@ -281,7 +265,6 @@ type ruleBuilder struct {
 	ds    *Diagnostics
 	r     *Rule
 	query *yaml.Node
-	cut   bool
 }
 
 func newRuleBuilder(file string, lines []string, ds *Diagnostics) *ruleBuilder {
@@ -543,50 +526,12 @@ func (b *ruleBuilder) keyIndent(line int) int {
 	return leadingSpaces(b.lines[line-1])
 }
 
-// cutQuery takes the query out of lines [start,end) (a "query:" line and the
-// lines under it) without a YAML parser. It returns "" when it found one, else
-// why not.
-func (b *ruleBuilder) cutQuery(start, end int) string {
-	head := strings.TrimSpace(strings.SplitN(b.lines[start], ":", 2)[1])
-	if !blockHeaderRE.MatchString(head) {
-		return "it is not a block scalar (query: |)"
-	}
-	indent := -1
-	var body []string
-	for i := start + 1; i < end; i++ {
-		l := b.lines[i]
-		if strings.TrimSpace(l) == "" {
-			body = append(body, "")
-			continue
-		}
-		if indent < 0 {
-			indent = leadingSpaces(l)
-			if indent == 0 {
-				return fmt.Sprintf("line %d is not indented with spaces", i+1)
-			}
-		}
-		if leadingSpaces(l) < indent {
-			return fmt.Sprintf("line %d is indented less than the block (%d spaces)", i+1, indent)
-		}
-		body = append(body, l[indent:])
-	}
-	if indent < 0 {
-		return "the block is empty"
-	}
-	b.r.Query = strings.Join(body, "\n")
-	b.r.QueryLine = start + 2
-	b.r.QueryIndent = indent
-	b.r.exact = true
-	b.cut = true
-	return ""
-}
-
 // finish checks the collected rule and returns it, or nil when it has no query.
 func (b *ruleBuilder) finish(line int) *Rule {
 	r := b.r
 	if b.query != nil {
 		b.setQuery()
-	} else if !b.cut {
+	} else {
 		b.ds.add(b.file, line, 0, SeverityError, CodeMissingQuery, "add a 'query: |' block with the KQL", "rule %q has no query", cmpOr(r.ID, r.Name, b.file))
 		return nil
 	}

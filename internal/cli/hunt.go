@@ -108,10 +108,23 @@ func loadPackDiagnostics(s *Streams, paths []string) (*rules.Pack, rules.Diagnos
 			fmt.Fprintln(safeText(s.Err), d.String())
 		}
 	}
-	if ds.HasErrors() && (p == nil || len(p.Rules) == 0) {
-		return nil, ds, &exitError{code: ExitUsage, err: fmt.Errorf("no rule could be loaded")}
+	if err := noRules(p, ds, paths); err != nil {
+		return nil, ds, err
 	}
 	return p, ds, nil
+}
+
+// noRules is the error for a rule set with no rule in it (nil when it has
+// some): an empty folder or a typo must not pass as "no findings".
+func noRules(p *rules.Pack, ds rules.Diagnostics, paths []string) error {
+	if p != nil && len(p.Rules) > 0 {
+		return nil
+	}
+	where := strings.Join(paths, ", ")
+	if ds.HasErrors() {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("no rule could be loaded from %s (see the errors above)", where)}
+	}
+	return &exitError{code: ExitUsage, err: fmt.Errorf("no rules found in %s (rule files end in .yaml, .yml, .md, .kql, .csl or .txt)", where)}
 }
 
 // huntClock is the hunt's wall clock (tests pin it so that reports are
@@ -240,6 +253,9 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	}
 	if len(res.Failed()) > 0 {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%d of %d rules could not run (see above)", len(res.Failed()), len(res.Runs))}
+	}
+	if loadDiags.HasErrors() {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("some rule files could not be loaded and were skipped (see above)")}
 	}
 	if o.failOnFindings && len(res.Findings) > 0 {
 		return &exitError{code: ExitFindings}

@@ -316,6 +316,9 @@ least one error, else 0.`,
 				fmt.Fprintf(s.Out, "%d rules in %d files: %d errors, %d warnings, %d notes\n", len(pack.Rules), len(files),
 					count[rules.SeverityError], count[rules.SeverityWarning], count[rules.SeverityInfo])
 			}
+			if err := noRules(pack, ds, args); err != nil {
+				return err
+			}
 			if ds.HasErrors() {
 				return &exitError{code: ExitUsage}
 			}
@@ -461,6 +464,9 @@ func loadRuleTests(s *Streams, args []string) (pack *rules.Pack, files []*rules.
 		if d.Severity != rules.SeverityInfo {
 			fmt.Fprintln(safeText(s.Err), d.String())
 		}
+	}
+	if err := noRules(pack, ds, args); err != nil {
+		return nil, nil, false, err
 	}
 	if len(files) == 0 {
 		return nil, nil, false, usageErr("no rule tests found: put the cases for x.yaml in x.tests.yaml beside it")

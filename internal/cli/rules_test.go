@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"encoding/xml"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -159,5 +160,44 @@ func TestRulesShow(t *testing.T) {
 				t.Errorf("%d rules shown, want %d", n, tc.count)
 			}
 		})
+	}
+}
+
+// TestRuleSetErrors: a rule file that is not valid YAML is an error with
+// file:line:col and a hint (never a warning with exit 0), and a rule set
+// with no rule fails hunt, rules lint and rules test instead of passing
+// silently.
+func TestRuleSetErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	os.WriteFile(filepath.Join(empty, "notes.txt"), []byte("just notes, not KQL\n"), 0o644)
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("id: r1\nname: x\nquery: |\n  DeviceNetworkEvents\n  | take 1\ntags: [a, b\nseverity: High\n"), 0o644)
+	both := filepath.Join(dir, "both")
+	os.Mkdir(both, 0o755)
+	b, _ := os.ReadFile(bad)
+	os.WriteFile(filepath.Join(both, "bad.yaml"), b, 0o644)
+	seed, _ := os.ReadFile(filepath.Join(testutil.RepoRoot(), "rules/builtin/seed/msp360_cloudberry_netconn.yaml"))
+	os.WriteFile(filepath.Join(both, "seed.yaml"), seed, 0o644)
+
+	yamlErr := bad + ":6:1: error: not valid YAML: did not find expected ',' or ']'; the file was not loaded (a bracket or quote opened here is not closed)"
+	for _, tt := range []struct {
+		args      []string
+		out, errs string
+	}{
+		{[]string{"rules", "lint", bad}, yamlErr, "no rule could be loaded from " + bad},
+		{[]string{"rules", "lint", empty}, "0 rules in 0 files", "no rules found in " + empty},
+		{[]string{"rules", "test", empty}, "", "no rules found in " + empty},
+		{[]string{"hunt", "--now", "2026-03-08T00:00:00Z", "--rules", empty, "examples/incident/"}, "", "no rules found in " + empty},
+		{[]string{"hunt", "--now", "2026-03-08T00:00:00Z", "--rules", bad, "examples/incident/"}, "", yamlErr},
+		{[]string{"exclusions", "lint", "--rules", empty, "examples/exclusions/msp360-recommended.yaml"}, "", "no rules found in " + empty},
+		// The good rule runs; the bad file is reported and the exit code is 2.
+		{[]string{"hunt", "--now", "2026-03-08T00:00:00Z", "--rules", both, "examples/incident/"}, "11 findings from 1 rules", "some rule files could not be loaded"},
+	} {
+		code, out, errs := run(t, tt.args...)
+		if code != ExitUsage || !strings.Contains(out, tt.out) || !strings.Contains(errs+out, tt.errs) {
+			t.Errorf("%v: exit %d (want 2)\nstdout:\n%s\nstderr:\n%s\nwant %q and %q", tt.args, code, out, errs, tt.out, tt.errs)
+		}
 	}
 }
