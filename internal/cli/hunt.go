@@ -139,6 +139,9 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	if len(args) == 0 {
 		return usageErr("give at least one input file or folder (or - for standard input); see rmmhunt hunt --help")
 	}
+	if err := checkOutput(o.output); err != nil {
+		return err
+	}
 	now, err := parseNow(o.now)
 	if err != nil {
 		return err
@@ -197,6 +200,7 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 		return inputErr(err)
 	}
 	sum := set.Summary()
+	noTelemetryWarning(s, args, sum)
 	for _, run := range res.Failed() {
 		fmt.Fprintln(safeText(s.Err), run.ErrText)
 	}
@@ -395,7 +399,7 @@ func inputFiles(set *ingest.Set) []string {
 // manifest records what the run used: version, clock, rule pack, exclusion,
 // sanctioned and input files with their hashes, and counts.
 func manifest(rep *report.Hunt, pack *rules.Pack, o *huntOptions, now int64, inputs []report.FileDigest) report.Manifest {
-	m := report.Manifest{Tool: "rmmhunt", Version: Version, Now: now, Inputs: inputs}
+	m := report.Manifest{Tool: "rmmhunt", Version: fullVersion(), Now: now, Inputs: inputs}
 	m.RulePack = report.RulePack{Sources: o.rules, Rules: len(pack.Rules), SHA256: report.PackHash(pack.Rules)}
 	if len(o.rules) == 0 {
 		m.RulePack.Sources = []string{"builtin"}

@@ -8,11 +8,13 @@ import (
 	"github.com/rmmhunt/rmmhunt/ingest"
 )
 
-// progressDelay is how long a run goes before progress shows.
-const progressDelay = time.Second
-
-// progressEvery is the least time between two progress lines.
-const progressEvery = 250 * time.Millisecond
+// progressDelay is how long a run goes before progress shows, and
+// progressEvery the least time between two progress lines (variables so
+// that tests can shorten them).
+var (
+	progressDelay = time.Second
+	progressEvery = 250 * time.Millisecond
+)
 
 // progress shows on standard error how far a hunt has read: bytes and
 // records, records per second and, when the input size is known, an ETA.

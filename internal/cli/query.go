@@ -23,6 +23,7 @@ type queryOptions struct {
 	parseOnly  bool
 	noPushdown bool
 	lenient    bool
+	quiet      bool
 	inputs     inputFlags
 }
 
@@ -36,7 +37,12 @@ func newQueryCmd(s *Streams) *cobra.Command {
 Tables are filled from the inputs: each record goes to the table it names
 (Streaming API category, Log Analytics Type, Sysmon event id) or, for flat
 exports, to the table named by --table or by the file name
-(DeviceNetworkEvents.jsonl). now() is the wall clock unless --now pins it.`,
+(DeviceNetworkEvents.jsonl). now() is the wall clock unless --now pins it;
+when a time filter relative to now() leaves nothing, query says so (as hunt
+does) and suggests --now. It warns when the inputs hold no telemetry.
+
+On a terminal, runs longer than a second show progress on stderr (bytes and
+rows read, rows/s, ETA); --quiet turns it off.`,
 		Example: `  rmmhunt query 'DeviceNetworkEvents | where RemoteUrl has "anydesk.com" | take 10' export.jsonl
   rmmhunt query --now 2026-03-08T00:00:00Z -f hunt.kql --format json exports/
   rmmhunt query 'print strcat("a", 1)'
@@ -52,6 +58,7 @@ exports, to the table named by --table or by the file name
 	f.BoolVar(&o.parseOnly, "parse-only", false, "stop after parsing")
 	f.BoolVar(&o.noPushdown, "no-pushdown", false, "disable prefilter/column/time pushdown (answers must not change)")
 	f.BoolVar(&o.lenient, "lenient-lists", false, "accept a trailing comma in lists (with a warning)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on standard error (warnings and errors still show)")
 	o.inputs.register(cmd)
 	return cmd
 }
@@ -106,16 +113,31 @@ func runQuery(s *Streams, o *queryOptions, args []string) error {
 		fmt.Fprintln(s.Err, "valid: the query parses and binds")
 		return nil
 	}
+	if err := checkOutput(o.output); err != nil {
+		return err
+	}
+	prog := newProgress(s, o.quiet)
+	o.inputs.progress = prog.hook()
 	set, closeInputs, err := o.inputs.open(s, args)
 	if err != nil {
 		return err
 	}
 	defer closeInputs()
+	prog.start()
 	res, err := q.Run(context.Background(), set)
+	prog.stop()
 	if err != nil {
 		return inputErr(err)
 	}
 	sum := set.Summary()
+	if len(q.Tables()) > 0 {
+		noTelemetryWarning(s, args, sum)
+	}
+	if len(res.Rows) == 0 {
+		for _, n := range queryWindowNotes(context.Background(), q, set, o.now == "") {
+			fmt.Fprintln(safeText(s.Err), "note:", n)
+		}
+	}
 	if o.inputs.strict && sum.TotalRejections() > 0 {
 		printSummary(safeText(s.Err), sum)
 		return usageErr("--strict: %d input records or fields were rejected", sum.TotalRejections())

@@ -317,3 +317,43 @@ func TestHostileTerminalOutput(t *testing.T) {
 		t.Errorf("JSON does not keep the values exactly: %+v", doc.Findings)
 	}
 }
+
+// TestProgressShown runs hunt and query with standard error on a terminal:
+// progress shows there (and its line is cleared at the end), never on
+// standard output; --quiet or a piped stderr silences it.
+func TestProgressShown(t *testing.T) {
+	savedDelay, savedEvery := progressDelay, progressEvery
+	progressDelay, progressEvery = 0, time.Millisecond
+	defer func() { progressDelay, progressEvery = savedDelay, savedEvery }()
+	wd, _ := os.Getwd()
+	os.Chdir(testutil.RepoRoot())
+	defer os.Chdir(wd)
+	for _, args := range [][]string{
+		{"hunt", "--now", "2026-03-08T00:00:00Z", "examples/incident/"},
+		{"query", "DeviceNetworkEvents | summarize count() by DeviceName", "examples/incident/"},
+	} {
+		for _, c := range []struct {
+			term, quiet, want bool
+		}{{true, false, true}, {true, true, false}, {false, false, false}} {
+			a := args
+			if c.quiet {
+				a = append([]string{args[0], "--quiet"}, args[1:]...)
+			}
+			var out, errb bytes.Buffer
+			code := Main(a, &Streams{In: strings.NewReader(""), Out: &out, Err: &errb, ErrTerminal: c.term, Width: 120})
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", a, code, errb.String())
+			}
+			shown := strings.Contains(errb.String(), "\r\x1b[Kreading")
+			if shown != c.want {
+				t.Errorf("%v terminal=%v: progress shown %v, want %v:\n%q", a, c.term, shown, c.want, errb.String())
+			}
+			if shown && !strings.Contains(errb.String(), " rows") {
+				t.Errorf("%v: progress line without rows: %q", a, errb.String())
+			}
+			if strings.Contains(out.String(), "reading") || strings.Contains(out.String(), "\r") {
+				t.Errorf("%v: progress on standard output", a)
+			}
+		}
+	}
+}

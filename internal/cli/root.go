@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -116,13 +117,82 @@ the false-positive exclusions you add before it trusts them.`,
 func newVersionCmd(s *Streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the rmmhunt version",
+		Short: "Print the rmmhunt version, the commit it was built from and the Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(s.Out, "rmmhunt %s\n", Version)
+			bi, _ := debug.ReadBuildInfo()
+			fmt.Fprint(s.Out, versionText(bi))
 			return nil
 		},
 	}
+}
+
+// vcsInfo is the version-control stamp of a build: the commit, its time
+// and whether the tree had uncommitted changes ("" when the build has no
+// stamp, as with go run from outside a checkout or go test).
+type vcsInfo struct {
+	revision, time string
+	modified       bool
+}
+
+func buildVCS(bi *debug.BuildInfo) vcsInfo {
+	var v vcsInfo
+	if bi == nil {
+		return v
+	}
+	for _, st := range bi.Settings {
+		switch st.Key {
+		case "vcs.revision":
+			v.revision = st.Value
+		case "vcs.time":
+			v.time = st.Value
+		case "vcs.modified":
+			v.modified = st.Value == "true"
+		}
+	}
+	return v
+}
+
+// versionText is what `rmmhunt version` prints: the version, then, when
+// the build carries them, the commit (and whether the tree was modified),
+// its time, and the Go version.
+func versionText(bi *debug.BuildInfo) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "rmmhunt %s\n", Version)
+	v := buildVCS(bi)
+	if v.revision != "" {
+		fmt.Fprintf(&b, "commit   %s", v.revision)
+		if v.modified {
+			b.WriteString(" (with uncommitted changes)")
+		}
+		b.WriteByte('\n')
+	}
+	if v.time != "" {
+		fmt.Fprintf(&b, "time     %s\n", v.time)
+	}
+	if bi != nil && bi.GoVersion != "" {
+		fmt.Fprintf(&b, "go       %s\n", bi.GoVersion)
+	}
+	return b.String()
+}
+
+// fullVersion is the version for run manifests: Version, plus the first
+// 12 digits of the commit (and "+dirty" for a modified tree) when the
+// build carries them: "0.1.0-dev (c016175e2a1b)".
+func fullVersion() string {
+	bi, _ := debug.ReadBuildInfo()
+	v := buildVCS(bi)
+	if v.revision == "" {
+		return Version
+	}
+	rev := v.revision
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if v.modified {
+		rev += "+dirty"
+	}
+	return Version + " (" + rev + ")"
 }
 
 // parseNow parses --now (RFC 3339 or a date); empty means the wall clock.
