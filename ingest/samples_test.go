@@ -55,6 +55,22 @@ func TestSamples(t *testing.T) {
 			},
 		},
 		{
+			file: "graph2otel_streaming_live/devicenetwork_live_envelope.json", format: "json",
+			tables: map[string]int{"DeviceNetworkEvents": 1},
+			table:  "DeviceNetworkEvents",
+			checks: []check{
+				{0, "Timestamp", "2026-07-18T13:58:42.6664870Z"}, // 6 fraction digits
+				{0, "RemoteIP", "20.42.65.85"},
+				{0, "RemotePort", "443"},
+				{0, "RemoteUrl", ""}, // null
+				{0, "ActionType", "ConnectionRequest"},
+				{0, "InitiatingProcessFileName", "microsoft update assistant"},
+				{0, "ReportId", "26528"},
+				{0, "InitiatingProcessUniqueId", "0"}, // a string in the stream
+				{0, "TenantId", "4b8c18bd-2f9f-4227-af55-9f1061cf9c32"}, // from the envelope
+			},
+		},
+		{
 			file: "graph2otel_streaming_live/devicefilecert_live_envelope.json", format: "json",
 			tables: map[string]int{"DeviceFileCertificateInfo": 1},
 			table:  "DeviceFileCertificateInfo",
@@ -184,6 +200,13 @@ func TestSamples(t *testing.T) {
 			names, formats := s.Inputs()
 			if len(names) != 1 || formats[0] != c.format {
 				t.Fatalf("inputs %v formats %v, want one of format %s", names, formats, c.format)
+			}
+			// The census alone (no scan yet) knows each table's rows.
+			census := s.Summary().Files[0]
+			for table, n := range c.tables {
+				if ts := census.Tables[table]; ts == nil || ts.Records != int64(n) || ts.Rows != int64(n) {
+					t.Errorf("census of %s: %+v, want %d records and rows", table, ts, n)
+				}
 			}
 			for table, n := range c.tables {
 				if !s.HasTable(table) {
