@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -272,6 +273,37 @@ func TestHuntTerminal(t *testing.T) {
 	if strings.Contains(piped, "\x1b[") {
 		t.Errorf("colour when piped")
 	}
+	// --wide: nothing elided or hidden, on a terminal or piped; every value
+	// of the JSON report appears in full.
+	out.Reset()
+	if code := Main([]string{"hunt", "--wide", "--now", "2026-03-08T00:00:00Z", "examples/incident/"}, s); code != 0 {
+		t.Fatalf("--wide: exit %d", code)
+	}
+	_, wide, _ := run(t, "hunt", "--wide", "--now", "2026-03-08T00:00:00Z", "examples/incident/")
+	_, js, _ := run(t, "hunt", "--format", "json", "--now", "2026-03-08T00:00:00Z", "examples/incident/")
+	var doc struct{ Findings []struct{ Row map[string]any } }
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	longest := ""
+	for _, f := range doc.Findings {
+		for _, v := range f.Row {
+			if s, ok := v.(string); ok && len(s) > len(longest) {
+				longest = s
+			}
+		}
+	}
+	if utf8.RuneCountInString(longest) <= 48 || !strings.Contains(piped, "…") {
+		t.Fatalf("the incident has no value long enough to be elided (%q)", longest)
+	}
+	for name, text := range map[string]string{"terminal": out.String(), "piped": wide} {
+		if strings.Contains(text, "…") || strings.Contains(text, "not shown to fit") || strings.Contains(text, "--wide") {
+			t.Errorf("--wide (%s) elided or hid something", name)
+		}
+		if !strings.Contains(text, longest) {
+			t.Errorf("--wide (%s) lacks the longest value %q", name, longest)
+		}
+	}
 }
 
 // TestHostileTerminalOutput: control characters and bidi overrides in the
@@ -355,5 +387,224 @@ func TestProgressShown(t *testing.T) {
 				t.Errorf("%v: progress on standard output", a)
 			}
 		}
+	}
+}
+
+// TestHuntOrdering: findings come in report order — sanctioned last, then
+// severity (High first), rule name, rule id, device, first seen — in the JSON
+// and, group by group, in the terminal table.
+func TestHuntOrdering(t *testing.T) {
+	sanctioned := filepath.Join(t.TempDir(), "sanctioned.yaml")
+	os.WriteFile(sanctioned, []byte("sanctioned:\n  - tool: AnyDesk\n    owner: it@example.com\n    reason: helpdesk\n"), 0o644)
+	code, out, errs := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--format", "json", "--sanctioned", sanctioned, "examples/incident/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Findings []struct {
+			Rule       struct{ ID, Name, Severity string }
+			Sanctioned *struct{ Tool string }
+			Row        map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	rank := map[string]int{"High": 0, "Medium": 1, "Low": 2, "Informational": 3}
+	type key struct {
+		sanctioned          bool
+		sev                 int
+		name, id, dev, time string
+	}
+	keyOf := func(i int) key {
+		f := doc.Findings[i]
+		sev, ok := rank[f.Rule.Severity]
+		if !ok {
+			sev = 4
+		}
+		first := toString(f.Row["FirstSeen"])
+		if first == "null" || first == "" {
+			first = toString(f.Row["Timestamp"])
+		}
+		return key{f.Sanctioned != nil, sev, f.Rule.Name, f.Rule.ID, toString(f.Row["DeviceName"]), first}
+	}
+	less := func(a, b key) bool {
+		switch {
+		case a.sanctioned != b.sanctioned:
+			return !a.sanctioned
+		case a.sev != b.sev:
+			return a.sev < b.sev
+		case a.name != b.name:
+			return a.name < b.name
+		case a.id != b.id:
+			return a.id < b.id
+		case a.dev != b.dev:
+			return a.dev < b.dev
+		}
+		return a.time < b.time
+	}
+	sevs, devs, sanc := map[int]bool{}, map[string]bool{}, 0
+	for i := range doc.Findings {
+		k := keyOf(i)
+		sevs[k.sev], devs[k.dev] = true, true
+		if k.sanctioned {
+			sanc++
+		}
+		if i > 0 && less(k, keyOf(i-1)) {
+			t.Errorf("finding %d %+v comes after %+v", i, k, keyOf(i-1))
+		}
+	}
+	// The incident exercises every key: several severities, devices, and
+	// sanctioned findings.
+	if len(sevs) < 2 || len(devs) < 3 || sanc == 0 || sanc == len(doc.Findings) {
+		t.Errorf("the incident does not exercise the ordering: severities %v, devices %v, sanctioned %d of %d", sevs, devs, sanc, len(doc.Findings))
+	}
+	// The terminal report shows the groups in the same order.
+	code, table, _ := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--sanctioned", sanctioned, "examples/incident/")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	last := -1
+	for i, f := range doc.Findings {
+		if i > 0 && f.Rule.ID == doc.Findings[i-1].Rule.ID && (f.Sanctioned != nil) == (doc.Findings[i-1].Sanctioned != nil) {
+			continue
+		}
+		at := strings.Index(table, " · "+f.Rule.Name+" · ")
+		if at < 0 || at < last {
+			t.Errorf("terminal group for %q at %d, after %d", f.Rule.Name, at, last)
+		}
+		last = at
+	}
+}
+
+// TestHuntManifest: the JSON report's manifest records the version, --now,
+// the rule pack and its hash, the exclusion and sanctioned files and every
+// input with its size and SHA-256, the counts, and when the run started and
+// ended.
+func TestHuntManifest(t *testing.T) {
+	sanctioned := filepath.Join(t.TempDir(), "sanctioned.yaml")
+	os.WriteFile(sanctioned, []byte("sanctioned:\n  - tool: AnyDesk\n    owner: it@example.com\n    reason: helpdesk\n"), 0o644)
+	code, out, errs := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--format", "json", "--exclusions", recommended,
+		"--sanctioned", sanctioned, "examples/incident/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	type digest struct {
+		Path   string
+		Size   int64
+		SHA256 string
+	}
+	var doc struct {
+		Findings []json.RawMessage
+		Manifest struct {
+			Tool, Version, Now string
+			RulePack           struct {
+				Sources []string
+				Rules   int
+				SHA256  string
+			} `json:"rule_pack"`
+			Exclusions []digest
+			Sanctioned *digest
+			Inputs     []digest
+			Counts     map[string]int
+			Timing     struct{ Started, Finished string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	m := doc.Manifest
+	if m.Tool != "rmmhunt" || m.Version != Version || m.Now != "2026-03-08T00:00:00.0000000Z" {
+		t.Errorf("manifest head: %+v", m)
+	}
+	if len(m.RulePack.Sources) != 1 || m.RulePack.Sources[0] != "builtin" || m.RulePack.Rules < 500 || len(m.RulePack.SHA256) != 64 {
+		t.Errorf("rule pack: %+v", m.RulePack)
+	}
+	check := func(what string, d digest, path string) {
+		t.Helper()
+		st, err := os.Stat(filepath.Join(testutil.RepoRoot(), path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Path != path || d.Size != st.Size() || d.SHA256 != hashOf(t, filepath.Join(testutil.RepoRoot(), path)) {
+			t.Errorf("%s digest %+v, want %s (%d bytes)", what, d, path, st.Size())
+		}
+	}
+	if len(m.Exclusions) != 1 {
+		t.Fatalf("exclusions: %+v", m.Exclusions)
+	}
+	check("exclusions", m.Exclusions[0], recommended)
+	if m.Sanctioned == nil || m.Sanctioned.Path != sanctioned || len(m.Sanctioned.SHA256) != 64 {
+		t.Errorf("sanctioned: %+v", m.Sanctioned)
+	}
+	want := map[string]bool{}
+	for _, f := range []string{"DeviceFileCertificateInfo.jsonl", "DeviceNetworkEvents.jsonl", "DeviceProcessEvents.jsonl", "README.md"} {
+		want["examples/incident/"+f] = true
+	}
+	for _, d := range m.Inputs {
+		if !want[d.Path] {
+			t.Errorf("unexpected input %s", d.Path)
+			continue
+		}
+		delete(want, d.Path)
+		check("input", d, d.Path)
+	}
+	if len(want) > 0 {
+		t.Errorf("inputs missing from the manifest: %v", want)
+	}
+	if m.Counts["findings"] != len(doc.Findings) || m.Counts["records"] != 1310 || m.Counts["inputs"] != 4 || m.Counts["sanctioned"] == 0 || m.Counts["rules_run"] != m.RulePack.Rules {
+		t.Errorf("counts: %v (findings %d)", m.Counts, len(doc.Findings))
+	}
+	if m.Timing.Started != "2026-03-08T00:00:00Z" || m.Timing.Finished != "2026-03-08T00:00:00Z" {
+		t.Errorf("timing (pinned clock): %+v", m.Timing)
+	}
+}
+
+// TestReportScreenshot runs the chromium command of `make
+// report-screenshot` (taken from the Makefile, so the test follows it) on
+// the example incident's HTML report and checks that it yields a PNG. It
+// skips where chromium is not installed (Debian: apt-get install chromium).
+func TestReportScreenshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	if _, err := exec.LookPath("chromium"); err != nil {
+		t.Skip("chromium is not installed (Debian: apt-get install chromium)")
+	}
+	mk, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recipe := strings.ReplaceAll(string(mk), "\\\n", " ")
+	i := strings.Index(recipe, "\nreport-screenshot:")
+	if i < 0 {
+		t.Fatal("the Makefile has no report-screenshot target")
+	}
+	var cmd string
+	for _, l := range strings.Split(recipe[i+1:], "\n")[1:] {
+		if !strings.HasPrefix(l, "\t") {
+			break
+		}
+		if strings.HasPrefix(strings.TrimSpace(l), "chromium ") {
+			cmd = strings.TrimSpace(l)
+		}
+	}
+	if cmd == "" || !strings.Contains(cmd, "file://$$(pwd)/report.html") || !strings.Contains(cmd, "--screenshot=report-screenshot.png") {
+		t.Fatalf("unexpected report-screenshot recipe: %q", cmd)
+	}
+	dir := t.TempDir()
+	html := filepath.Join(dir, "report.html")
+	if code, _, errs := run(t, "hunt", "--now", "2026-03-08T00:00:00Z", "--format", "html", "-o", html, "examples/incident/"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	cmd = strings.ReplaceAll(cmd, "$$", "$")
+	c := exec.Command("sh", "-c", cmd)
+	c.Dir = dir
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+	png, err := os.ReadFile(filepath.Join(dir, "report-screenshot.png"))
+	if err != nil || len(png) < 10000 || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("no screenshot (%d bytes, %v)", len(png), err)
 	}
 }
