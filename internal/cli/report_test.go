@@ -281,7 +281,9 @@ func TestHuntTerminal(t *testing.T) {
 	}
 	_, wide, _ := run(t, "hunt", "--wide", "--now", "2026-03-08T00:00:00Z", "examples/incident/")
 	_, js, _ := run(t, "hunt", "--format", "json", "--now", "2026-03-08T00:00:00Z", "examples/incident/")
-	var doc struct{ Findings []struct{ Row map[string]any } }
+	var doc struct {
+		Findings []struct{ Row map[string]any }
+	}
 	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatal(err)
 	}
