@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
@@ -42,17 +43,20 @@ func skipWS(b []byte, i int) int {
 
 // scanString returns the end (after the closing quote) of the string that
 // starts at b[i] == '"', and whether it holds a backslash. ok is false for
-// an invalid string. Runs of plain bytes are skipped 8 at a time.
+// an invalid string, invalid UTF-8 included (so a line the fast path
+// splits needs no separate UTF-8 check: outside strings JSON is ASCII).
+// Runs of plain ASCII bytes are skipped 8 at a time.
 func scanString(b []byte, i int) (end int, esc bool, ok bool) {
 	i++
 	for i < len(b) {
 		for i+8 <= len(b) {
 			x := binary.LittleEndian.Uint64(b[i:])
-			// Flag '"', '\\' and bytes < 0x20; the lowest flagged byte is
-			// exact (false flags only follow a true one).
+			// Flag '"', '\\', bytes < 0x20 and non-ASCII bytes; the
+			// lowest flagged byte is exact (false flags only follow a true
+			// one).
 			q := x ^ 0x2222222222222222
 			bs := x ^ 0x5c5c5c5c5c5c5c5c
-			m := ((q - lo8) &^ q) | ((bs - lo8) &^ bs) | ((x - 0x2020202020202020) &^ x)
+			m := ((q - lo8) &^ q) | ((bs - lo8) &^ bs) | ((x - 0x2020202020202020) &^ x) | x
 			m &= hi8
 			if m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
@@ -90,6 +94,12 @@ func scanString(b []byte, i int) (end int, esc bool, ok bool) {
 			}
 		case c < 0x20:
 			return 0, false, false
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return 0, false, false
+			}
+			i += size
 		default:
 			i++
 		}
@@ -259,7 +269,8 @@ func objectAt(b []byte, i int, out *[]span, hint []string) (int, bool) {
 		}
 		var key []byte
 		if n := len(*out); n < len(hint) && hasKeyAt(b, i, hint[n]) {
-			key = b[i+1 : i+1+len(hint[n])]
+			// the hint's own bytes: keyLayout.check knows them by address
+			key = unsafe.Slice(unsafe.StringData(hint[n]), len(hint[n]))
 			i += len(hint[n]) + 2
 		} else {
 			kend, esc, ok := scanString(b, i)
@@ -379,6 +390,15 @@ func unquote(s []byte) string {
 	return string(out)
 }
 
+func hasBackslash(b []byte) bool {
+	for _, c := range b {
+		if c == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
 func hex4(b []byte) int {
 	v := 0
 	for _, c := range b[:4] {
@@ -452,6 +472,13 @@ func (b *builder) putRaw(ref colRef, raw []byte) bool {
 			b.set(ref, types.NewLong(n), "")
 			return true
 		}
+	}
+	if raw[0] == '"' && t == types.DateTime && !hasBackslash(raw) {
+		// parsed in place: the value keeps only the ticks (a rejection's
+		// reason copies the text)
+		val, reason := convert(unsafe.String(&raw[1], len(raw)-2), t, false)
+		b.set(ref, val, reason)
+		return true
 	}
 	if raw[0] == '"' && (t == types.String || t == types.DateTime) {
 		str := unquote(raw)

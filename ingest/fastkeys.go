@@ -1,5 +1,7 @@
 package ingest
 
+import "unsafe"
+
 // keyLayout remembers the keys of the last object a fast decoder split, in
 // order, with what they mean: exports write every record with the same keys
 // in the same order, so a record whose keys equal the layout's needs no
@@ -27,7 +29,11 @@ func (l *keyLayout) check(sp []span) bool {
 	if l.learned && len(sp) == len(l.keys) {
 		same := true
 		for i := range sp {
-			if string(sp[i].key) != l.keys[i] {
+			k := sp[i].key
+			if len(k) > 0 && len(k) == len(l.keys[i]) && unsafe.SliceData(k) == unsafe.StringData(l.keys[i]) {
+				continue // objectAt matched the key against this hint
+			}
+			if string(k) != l.keys[i] {
 				same = false
 				break
 			}

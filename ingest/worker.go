@@ -144,6 +144,13 @@ func trimSpace(b []byte) []byte {
 
 // decodeText decodes the JSON text of one record (or array of records).
 func (w *worker) decodeText(t []byte, line int, allowArray bool, r *result) {
+	// The fast path validates UTF-8 as it scans (scanString) and gives up
+	// on invalid text, which the checks below then reject.
+	if w.fast != nil && !allowArray && !w.in.serial {
+		if w.fast.line(w, t, line, r) {
+			return
+		}
+	}
 	if !utf8.Valid(t) {
 		bad := 0
 		for bad < len(t) {
@@ -155,11 +162,6 @@ func (w *worker) decodeText(t []byte, line int, allowArray bool, r *result) {
 		}
 		w.rejectRaw(line, "invalid UTF-8 at byte "+itoa(bad+1), t, r)
 		return
-	}
-	if w.fast != nil && !allowArray && !w.in.serial {
-		if w.fast.line(w, t, line, r) {
-			return
-		}
 	}
 	v, err := types.ParseJSONBytes(t)
 	if err != nil {
