@@ -13,6 +13,8 @@
 //     on DeviceNetworkEvents, → FileName on DeviceProcessEvents, …) and
 //     translates an exclusion into a KQL boolean expression over that table
 //     (Exclusion.Compile, Set.ForRule), which the engine evaluates per event;
+//     the fields url and destination.domain compare the host cut from
+//     RemoteUrl (HostOf), the column by its own name its raw text;
 //   - lints exclusions (Linter.Lint, LintMatches) and renders findings as text
 //     or JSON;
 //   - writes the ledger of suppressed events as JSON lines (LedgerWriter).
