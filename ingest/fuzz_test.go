@@ -116,3 +116,19 @@ func sharedOrEmpty(tb testing.TB) string {
 	}
 	return dir
 }
+
+// FuzzStreamingAPI reads data as forced storage-blob lines and as a forced
+// Event Hub document (Streaming API records only).
+func FuzzStreamingAPI(f *testing.F) {
+	rec := `{"time":"2024-01-01T00:00:00Z","tenantId":"t","category":"AdvancedHunting-DeviceNetworkEvents","properties":{"RemotePort":1,"Timestamp":"2024-01-01T00:00:00Z"}}`
+	f.Add([]byte(rec+"\r\n"+rec+"\r\n"), false)
+	f.Add([]byte(`{"records":[`+rec+`,`+rec+`]}`), true)
+	f.Add([]byte(`{"records":[`+rec+"]}\n"+`{"records":[{"category":"x","properties":"{}"}]}`+"\n"), true)
+	f.Fuzz(func(t *testing.T, data []byte, eventHub bool) {
+		if eventHub {
+			fuzzRead(t, data, "message.json", FormatEventHub)
+		} else {
+			fuzzRead(t, data, "PT1H.json", FormatBlob)
+		}
+	})
+}

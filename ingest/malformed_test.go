@@ -1,8 +1,15 @@
 package ingest
 
 import (
+	"context"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/rmmhunt/rmmhunt/kql/source"
+	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
 func goodLine(i int) string {
@@ -99,5 +106,62 @@ func TestTruncatedGzip(t *testing.T) {
 	}
 	if f := s.Summary().Files[0]; f.Err == "" || f.Format != "gzip+jsonl" {
 		t.Errorf("summary: format %s err %q", f.Format, f.Err)
+	}
+}
+
+// TestStreamingBoundedMemory reads a 64 MB input (plain and gzip) and
+// checks that the live heap stays far below the input size, in the census
+// and in a scan.
+func TestStreamingBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 64 MB")
+	}
+	block := genLines(2000)
+	var b strings.Builder
+	for b.Len() < 64<<20 {
+		b.Write(block)
+	}
+	data := []byte(b.String())
+	dir := t.TempDir()
+	plain := writeFile(t, dir, "export.jsonl", data)
+	zipped := writeFile(t, dir, "export.jsonl.gz", gz(data))
+	data = nil
+	b.Reset()
+	for _, p := range []string{plain, zipped} {
+		runtime.GC()
+		var peak atomic.Uint64
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				if ms.HeapAlloc > peak.Load() {
+					peak.Store(ms.HeapAlloc)
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(2 * time.Millisecond):
+				}
+			}
+		}()
+		rows := 0
+		s := openT(t, Options{}, p)
+		err := s.Scan(context.Background(), source.Spec{Table: "DeviceNetworkEvents", Columns: []string{"RemotePort"}, Types: []types.Type{types.Int}, Workers: 4},
+			func(r []types.Row) error { rows += len(r); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows == 0 || int64(rows) != s.Summary().Files[0].Records {
+			t.Errorf("%s: %d rows, %d records", p, rows, s.Summary().Files[0].Records)
+		}
+		close(stop)
+		<-done
+		t.Logf("%s: peak heap %d MB", p, peak.Load()>>20)
+		if peak.Load() > 40<<20 {
+			t.Errorf("%s: heap reached %d MB while streaming a 64 MB input", p, peak.Load()>>20)
+		}
 	}
 }
