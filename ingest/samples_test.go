@@ -66,7 +66,7 @@ func TestSamples(t *testing.T) {
 				{0, "ActionType", "ConnectionRequest"},
 				{0, "InitiatingProcessFileName", "microsoft update assistant"},
 				{0, "ReportId", "26528"},
-				{0, "InitiatingProcessUniqueId", "0"}, // a string in the stream
+				{0, "InitiatingProcessUniqueId", "0"},                   // a string in the stream
 				{0, "TenantId", "4b8c18bd-2f9f-4227-af55-9f1061cf9c32"}, // from the envelope
 			},
 		},
