@@ -363,7 +363,7 @@ func TestProgressShown(t *testing.T) {
 	os.Chdir(testutil.RepoRoot())
 	defer os.Chdir(wd)
 	for _, args := range [][]string{
-		{"hunt", "--now", "2026-03-08T00:00:00Z", "examples/incident/"},
+		{"hunt", "--now", "2026-03-08T00:00:00Z", "--rules", "rules/builtin/seed", "examples/incident/"},
 		{"query", "DeviceNetworkEvents | summarize count() by DeviceName", "examples/incident/"},
 	} {
 		for _, c := range []struct {
