@@ -353,10 +353,11 @@ func TestHuntContainersGlobsStdin(t *testing.T) {
 		plainPaths = append(plainPaths, write(t, filepath.Join(dir, "plain", table+".jsonl"), plain[table+".jsonl"]))
 	}
 	want := findings(t, nil, plainPaths...)
-	var gz, zst []string
-	for name, data := range plain {
-		gz = append(gz, write(t, filepath.Join(dir, "gz", name+".gz"), gzipBytes(t, data)))
-		zst = append(zst, write(t, filepath.Join(dir, "zst", "deep", "er", name+".zst"), zstdBytes(t, data)))
+	var gz []string
+	for _, table := range tables {
+		name := table + ".jsonl"
+		gz = append(gz, write(t, filepath.Join(dir, "gz", name+".gz"), gzipBytes(t, plain[name])))
+		write(t, filepath.Join(dir, "zst", "deep", "er", name+".zst"), zstdBytes(t, plain[name]))
 	}
 	// A hidden folder's records would add a finding.
 	hidden := `{"Timestamp":"2026-03-07T10:00:00Z","DeviceId":"hidden","DeviceName":"hidden","ActionType":"ConnectionSuccess","RemoteUrl":"relay-1.net.anydesk.com","RemotePort":443,"InitiatingProcessFileName":"AnyDesk.exe"}`
