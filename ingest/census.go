@@ -198,6 +198,9 @@ func (s *Set) census() error {
 	s.sums.setCensus(true)
 	defer s.sums.setCensus(false)
 	for _, in := range s.inputs {
+		if s.sampleCensus(in, workers) {
+			continue
+		}
 		st := &scanState{set: s, census: true}
 		in.tables = map[string]bool{}
 		fs, err := st.scanInput(context.Background(), in, nil, workers)
@@ -221,6 +224,36 @@ func (s *Set) census() error {
 		}
 	}
 	return nil
+}
+
+// sampleCensus takes only a sample census of a big flat JSON-lines or CSV
+// input whose file name (or --table) names its table, and reports whether
+// it did. Every flat record of such an input goes to the named table, so a
+// full census would only re-read the file to count lines that the scans
+// count anyway, doubling the cost of a selective query. The input stays
+// incomplete: a scan of any table still reads it, so a record of another
+// table (a Streaming API envelope in a renamed file) is never lost, and
+// its summary counts come from the scans (records the prefilter did not
+// decode are reported as skipped). --strict (CheckAll) always takes the
+// full census.
+func (s *Set) sampleCensus(in *input, workers int) bool {
+	if s.opts.CheckAll || s.refCensus || in.table == "" || in.serial || in.size <= s.prefilterMin ||
+		(in.format != FormatJSONL && in.format != FormatCSV) {
+		return false
+	}
+	st := &scanState{set: s, census: true, limited: true}
+	in.tables = map[string]bool{}
+	fs, err := st.scanInput(context.Background(), in, nil, workers)
+	if err != nil {
+		return false // the full census reports it
+	}
+	for name, t := range fs.Tables {
+		if t.Records > 0 {
+			in.tables[name] = true
+		}
+	}
+	in.complete = false
+	return true
 }
 
 // unroute counts a record that belongs to no table.

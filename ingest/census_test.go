@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"reflect"
@@ -294,4 +295,33 @@ func FuzzCensusRouting(f *testing.F) {
 			t.Errorf("light census:\n%s\nreference census:\n%s", sums[0], sums[1])
 		}
 	})
+}
+
+// TestNamedBigInputSampleCensus: a big flat file named for its table gets
+// only a sample census (a full one would double a selective scan's reads),
+// yet a record of another table beyond the sample is still found, and the
+// summary still counts every record.
+func TestNamedBigInputSampleCensus(t *testing.T) {
+	var b bytes.Buffer
+	for b.Len() <= decodeWholeMax {
+		b.Write(genLines(2000))
+	}
+	flat := int64(bytes.Count(b.Bytes(), []byte("\n")))
+	b.WriteString(`{"category":"AdvancedHunting-DeviceProcessEvents","properties":{"Timestamp":"2024-01-01T00:00:00Z","DeviceId":"d","ActionType":"ProcessCreated","FileName":"late.exe"}}` + "\n")
+	p := writeFile(t, t.TempDir(), "DeviceNetworkEvents.jsonl", b.Bytes())
+	s := openT(t, Options{}, p)
+	if s.inputs[0].complete {
+		t.Fatal("a big named input took a full census")
+	}
+	proc := tableRows(t, s, fullSpec(t, "DeviceProcessEvents"))
+	if len(proc) != 1 || proc[0]["FileName"].S != "late.exe" {
+		t.Fatalf("the record beyond the sample: got %v", proc)
+	}
+	sp := fullSpec(t, "DeviceNetworkEvents")
+	sp.AnyTerms = []string{"anydesk.exe"}
+	tableRows(t, s, sp)
+	sum := s.Summary()
+	if len(sum.Files) != 1 || sum.Files[0].Records != flat+1 {
+		t.Fatalf("summary records: %+v, want %d", sum.Files, flat+1)
+	}
 }
