@@ -134,6 +134,35 @@ func TestLineHitsRandom(t *testing.T) {
 		}
 		checkHits(t, terms, data)
 	}
+	// Terms longer than the engines' windows and keys, and data made of
+	// pieces of them (a window without the rest of its term, a term cut
+	// short or with one byte changed, in either case) and line breaks.
+	for iter := 0; iter < 300; iter++ {
+		var terms []string
+		for n := 1 + r.Intn([]int{2, 10, 200}[iter%3]); n > 0; n-- {
+			terms = append(terms, word(9+r.Intn(12)))
+		}
+		var data []byte
+		for len(data) < 3000 {
+			t := []byte(terms[r.Intn(len(terms))])
+			switch r.Intn(4) {
+			case 0: // a piece
+				i := r.Intn(len(t))
+				t = t[i : i+1+r.Intn(len(t)-i)]
+			case 1: // one byte changed
+				t[r.Intn(len(t))] = alpha[r.Intn(len(alpha))]
+			case 2: // flipped case
+				for i := range t {
+					if r.Intn(2) == 0 && isLetter(t[i]) {
+						t[i] ^= 0x20
+					}
+				}
+			}
+			data = append(data, t...)
+			data = append(data, alpha[r.Intn(len(alpha))])
+		}
+		checkHits(t, terms, data)
+	}
 }
 
 func FuzzLineHits(f *testing.F) {
