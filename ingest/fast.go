@@ -26,6 +26,7 @@ type fastDecoder struct {
 	top, props       []span
 	topLay, propsLay keyLayout
 	pending          []string
+	vals             [][]byte // values of the needed keys (flatLayout)
 }
 
 // skipWS returns the index of the first non-space byte at or after i.
@@ -501,6 +502,9 @@ func (b *builder) putRaw(ref colRef, raw []byte) bool {
 
 // line decodes one line; false means "use the simple path".
 func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
+	if f.flatLayout(w, t, line, r) {
+		return true
+	}
 	var ok bool
 	f.top, ok = object(t, f.top, f.topLay.hint())
 	if !ok || !f.topLay.check(f.top) {
@@ -566,6 +570,117 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 	ts.Typed = true
 	w.finishRow(b, table, line, ts, &r.outs)
 	return true
+}
+
+// flatLayout decodes a flat record whose keys are the previous record's,
+// in the same order (the common case), keeping only the values the
+// builder converts. It gives the row line's general path would give; false
+// (with nothing counted) leaves the line to that path.
+func (f *fastDecoder) flatLayout(w *worker, t []byte, line int, r *result) bool {
+	lay := &f.topLay
+	kind := w.x.kind
+	if !lay.learned || lay.fallback || kind == kindStream || (kind != kindFlat && lay.cat >= 0 && lay.props >= 0) {
+		return false
+	}
+	table := w.x.table
+	if table == "" {
+		return false
+	}
+	b := w.builder(table)
+	if b == nil {
+		return false
+	}
+	lay.refsFor(b.ty)
+	lay.needFor(b)
+	if cap(f.vals) < len(lay.keys) {
+		f.vals = make([][]byte, len(lay.keys))
+	}
+	vals := f.vals[:len(lay.keys)]
+	if !matchLayout(t, lay.keys, lay.need, vals) {
+		return false
+	}
+	b.reset()
+	for i, need := range lay.need {
+		if need && !b.putRaw(lay.refs[i], vals[i]) {
+			return false
+		}
+	}
+	ts := r.delta.table(table)
+	if len(lay.unknown) > 0 {
+		if ts.UnknownKeys == nil {
+			ts.UnknownKeys = map[string]int64{}
+		}
+		for _, k := range lay.unknown {
+			ts.UnknownKeys[k]++
+		}
+	}
+	b.finish("")
+	ts.Records++
+	ts.Typed = true
+	w.finishRow(b, table, line, ts, &r.outs)
+	return true
+}
+
+// matchLayout validates b as a JSON object whose keys are exactly keys, in
+// order (keys hold no escapes and no duplicates: a learned layout), and
+// stores in vals the raw values of the keys marked in need. false: b is
+// not such an object, or not valid JSON.
+func matchLayout(b []byte, keys []string, need []bool, vals [][]byte) bool {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipWS(b, i+1)
+	if len(keys) == 0 {
+		return i < len(b) && b[i] == '}' && skipWS(b, i+1) == len(b)
+	}
+	for n, key := range keys {
+		if i >= len(b) || b[i] != '"' || !hasKeyAt(b, i, key) {
+			return false
+		}
+		i += len(key) + 2
+		if i >= len(b) || b[i] != ':' {
+			i = skipWS(b, i)
+			if i >= len(b) || b[i] != ':' {
+				return false
+			}
+		}
+		vs := i + 1
+		if vs < len(b) && b[vs] <= ' ' {
+			vs = skipWS(b, vs)
+		}
+		var ve int
+		var ok bool
+		if vs < len(b) && b[vs] == '"' {
+			ve, _, ok = scanString(b, vs)
+		} else {
+			ve, ok = scanValue(b, vs, 1)
+		}
+		if !ok {
+			return false
+		}
+		if need[n] {
+			vals[n] = b[vs:ve]
+		}
+		i = ve
+		if n+1 == len(keys) {
+			break
+		}
+		if i < len(b) && b[i] == ',' {
+			i++
+		} else {
+			i = skipWS(b, i)
+			if i >= len(b) || b[i] != ',' {
+				return false
+			}
+			i++
+		}
+		if i < len(b) && b[i] != '"' {
+			i = skipWS(b, i)
+		}
+	}
+	i = skipWS(b, i)
+	return i < len(b) && b[i] == '}' && skipWS(b, i+1) == len(b)
 }
 
 // fill converts the spans of a record (and, for an envelope, its extra

@@ -17,6 +17,12 @@ type keyLayout struct {
 	ty    *typer
 	refs  []colRef
 	known []bool
+	// needB is the builder need and unknown are for (nil: not computed):
+	// need marks the keys whose values the builder converts, unknown lists
+	// the keys that are no column of its table.
+	needB   *builder
+	need    []bool
+	unknown []string
 }
 
 // fallbackKeys are top-level keys of shapes the fast path leaves to the
@@ -88,12 +94,30 @@ func (l *keyLayout) refsFor(ty *typer) {
 		return
 	}
 	l.ty = ty
+	l.needB = nil
 	l.refs = l.refs[:0]
 	l.known = l.known[:0]
 	for _, k := range l.keys {
 		ref, ok := ty.index[k]
 		l.refs = append(l.refs, ref)
 		l.known = append(l.known, ok)
+	}
+}
+
+// needFor computes need and unknown for a builder of the layout's typer
+// (refsFor first).
+func (l *keyLayout) needFor(b *builder) {
+	if l.needB == b {
+		return
+	}
+	l.needB = b
+	l.need = l.need[:0]
+	l.unknown = l.unknown[:0]
+	for i, k := range l.keys {
+		l.need = append(l.need, l.known[i] && b.want[l.refs[i].idx])
+		if !l.known[i] {
+			l.unknown = append(l.unknown, k)
+		}
 	}
 }
 

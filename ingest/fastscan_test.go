@@ -201,3 +201,58 @@ func TestFastPathRejectsInvalidUTF8(t *testing.T) {
 		t.Errorf("%d invalid UTF-8 rejections, want 21:\n%s", n, fast)
 	}
 }
+
+// checkMatchLayout: matchLayout accepts b exactly when object splits it
+// into the layout's keys, in order, and then gives the same values.
+func checkMatchLayout(t *testing.T, keys []string, b []byte) {
+	need := make([]bool, len(keys))
+	for i := range need {
+		need[i] = i%2 == 0
+	}
+	vals := make([][]byte, len(keys))
+	got := matchLayout(b, keys, need, vals)
+	sp, ok := object(b, nil, nil)
+	want := ok && len(sp) == len(keys)
+	for i := 0; want && i < len(sp); i++ {
+		want = string(sp[i].key) == keys[i]
+	}
+	if got != want {
+		t.Fatalf("%q: matchLayout %v, object %v (%d spans)", b, got, ok, len(sp))
+	}
+	for i := 0; got && i < len(keys); i++ {
+		if need[i] && string(vals[i]) != string(sp[i].val) {
+			t.Fatalf("%q: value %d %q, object %q", b, i, vals[i], sp[i].val)
+		}
+	}
+}
+
+func TestMatchLayout(t *testing.T) {
+	keys := []string{"Timestamp", "A", "RemotePort", "Nested"}
+	for _, l := range []string{
+		`{"Timestamp":"x","A":null,"RemotePort":443,"Nested":{"a":[1,"\u00e9"]}}`,
+		` { "Timestamp" : "x" , "A" : true ,"RemotePort":-1.5e3, "Nested":[] } `,
+		`{"Timestamp":"x","A":null,"RemotePort":443}`,
+		`{"Timestamp":"x","A":null,"RemotePort":443,"Nested":1,"B":2}`,
+		`{"Timestamp":"x","A":null,"RemotePort":443,"Nested":1,}`,
+		`{"Timestamp":"x","A":null,"RemotePort":443,"Nested":1} x`,
+		`{"Timestamp":"x","B":null,"RemotePort":443,"Nested":1}`,
+		`{"Timestamp":"x","A":nul,"RemotePort":443,"Nested":1}`,
+		`{"Timestamp":"x","A\u0041":1,"RemotePort":443,"Nested":1}`,
+		`{"Timestamp":"x` + "\xff" + `","A":1,"RemotePort":443,"Nested":1}`,
+		`{"Timestamp":"x""A":1,"RemotePort":443,"Nested":1}`,
+		`{"Timestamp":"x","A":1,"RemotePort":443,"Nested":1`,
+		`{}`, ``, `[]`,
+	} {
+		checkMatchLayout(t, keys, []byte(l))
+	}
+	checkMatchLayout(t, nil, []byte(` {  } `))
+	checkMatchLayout(t, nil, []byte(`{"a":1}`))
+}
+
+func FuzzMatchLayout(f *testing.F) {
+	f.Add([]byte(`{"Timestamp":"x","A":null,"RemotePort":443,"Nested":{"a":[1,"\u00e9"]}}`))
+	f.Add([]byte(` { "Timestamp" : "x" , "A" : true ,"RemotePort":-1.5e3, "Nested":[] } `))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkMatchLayout(t, []string{"Timestamp", "A", "RemotePort", "Nested"}, b)
+	})
+}
