@@ -218,18 +218,6 @@ func (li *lineIndex) reset(data []byte) {
 	}
 }
 
-// goLineStarts appends the offset after each '\n' of data to starts.
-func goLineStarts(starts []int, data []byte) []int {
-	for i := 0; ; {
-		j := bytes.IndexByte(data[i:], '\n')
-		if j < 0 {
-			return starts
-		}
-		i += j + 1
-		starts = append(starts, i)
-	}
-}
-
 // lineOf returns the line holding offset off.
 func (li *lineIndex) lineOf(off int) int {
 	lo, hi := 0, len(li.starts)-1
