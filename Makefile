@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: all build test test-short lint fuzz bench conformance corpus report-screenshot clean
+.PHONY: all build build-hyperscan test test-short test-hyperscan lint fuzz bench bench-hyperscan conformance corpus report-screenshot clean
 
 all: build test
 
@@ -11,6 +11,14 @@ build:
 
 test:
 	$(GO) test ./...
+
+# The optional Hyperscan prefilter (cgo; needs libhyperscan-dev and pkg-config).
+build-hyperscan:
+	CGO_ENABLED=1 $(GO) build -tags hyperscan -o rmmhunt ./cmd/rmmhunt
+
+test-hyperscan:
+	CGO_ENABLED=1 $(GO) test -tags hyperscan ./ingest
+	CGO_ENABLED=1 $(STATICCHECK) -tags hyperscan ./ingest
 
 test-short:
 	$(GO) test -short ./...
@@ -36,6 +44,10 @@ conformance:
 
 bench:
 	cd bench && $(GO) run . $(BENCHFLAGS)
+
+# the pure-Go build, the Hyperscan build and DuckDB side by side
+bench-hyperscan:
+	cd bench && $(GO) run . --engines rmmhunt,rmmhunt-hs,duckdb $(BENCHFLAGS)
 
 report-screenshot:
 	$(GO) run ./cmd/rmmhunt hunt --now 2026-03-08T00:00:00Z --format html -o report.html examples/incident/

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/rmmhunt/rmmhunt/ingest"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -62,6 +63,7 @@ func TestOutputFailsFast(t *testing.T) {
 }
 
 func TestVersionText(t *testing.T) {
+	pf := ingest.PrefilterEngine + "\n"
 	stamped := &debug.BuildInfo{GoVersion: "go1.26.0", Settings: []debug.BuildSetting{
 		{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "c016175e2a1b00112233445566778899aabbccdd"},
 		{Key: "vcs.time", Value: "2026-03-01T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
@@ -69,9 +71,9 @@ func TestVersionText(t *testing.T) {
 		bi   *debug.BuildInfo
 		want string
 	}{
-		{nil, "rmmhunt " + Version + "\n"},
-		{&debug.BuildInfo{GoVersion: "go1.26.0"}, "rmmhunt " + Version + "\ngo       go1.26.0\n"},
-		{stamped, "rmmhunt " + Version + "\ncommit   c016175e2a1b00112233445566778899aabbccdd (with uncommitted changes)\ntime     2026-03-01T10:00:00Z\ngo       go1.26.0\n"},
+		{nil, "rmmhunt " + Version + "\nprefilter " + pf},
+		{&debug.BuildInfo{GoVersion: "go1.26.0"}, "rmmhunt " + Version + "\ngo       go1.26.0\nprefilter " + pf},
+		{stamped, "rmmhunt " + Version + "\ncommit   c016175e2a1b00112233445566778899aabbccdd (with uncommitted changes)\ntime     2026-03-01T10:00:00Z\ngo       go1.26.0\nprefilter " + pf},
 	} {
 		if got := versionText(tt.bi); got != tt.want {
 			t.Errorf("versionText = %q, want %q", got, tt.want)

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/rmmhunt/rmmhunt/ingest"
 	"io"
 	"os"
 	"runtime/debug"
@@ -117,7 +118,7 @@ the false-positive exclusions you add before it trusts them.`,
 func newVersionCmd(s *Streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the rmmhunt version, the commit it was built from and the Go version",
+		Short: "Print the rmmhunt version, the commit it was built from, the Go version and the prefilter engine (go or hyperscan)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			bi, _ := debug.ReadBuildInfo()
@@ -173,6 +174,7 @@ func versionText(bi *debug.BuildInfo) string {
 	if bi != nil && bi.GoVersion != "" {
 		fmt.Fprintf(&b, "go       %s\n", bi.GoVersion)
 	}
+	fmt.Fprintf(&b, "prefilter %s\n", ingest.PrefilterEngine)
 	return b.String()
 }
 
