@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math"
 	"math/rand"
 	"strings"
 	"sync"
@@ -163,7 +164,7 @@ func TestAppendKeyString(t *testing.T) {
 	vals := []types.Value{
 		types.Null(types.String), types.Null(types.Long), types.NewString(""), types.NewString("a\x00b"),
 		types.NewLong(-42), types.NewInt(7), types.NewBool(true), types.NewDateTime(638000000000000000),
-		types.NewTimeSpan(-1), types.NewReal(1.5), types.NewReal(-0.0), types.NewDecimal(2.25),
+		types.NewTimeSpan(-1), types.NewReal(1.5), types.NewReal(math.Copysign(0, -1)), types.NewDecimal(2.25),
 		types.NewDynamic(map[string]any{"a": []any{int64(1)}}), {T: types.Guid, Valid: true, S: "0000"},
 	}
 	for _, v := range vals {
