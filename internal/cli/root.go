@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -110,6 +111,33 @@ the false-positive exclusions you add before it trusts them.`,
   rmmhunt query --check -f my-rule.kql`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	// --cpuprofile: a Go CPU profile of the run, for performance reports
+	// (go tool pprof FILE). Hidden: it is for people measuring rmmhunt.
+	var cpuProfile string
+	var profFile *os.File
+	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return usageErr("--cpuprofile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return usageErr("--cpuprofile: %v", err)
+		}
+		profFile = f
+		return nil
+	}
+	root.PersistentPostRun = func(cmd *cobra.Command, args []string) {
+		if profFile != nil {
+			pprof.StopCPUProfile()
+			profFile.Close()
+		}
 	}
 	root.AddCommand(newQueryCmd(s), newHuntCmd(s), newVersionCmd(s), newGenCmd(s), newExclusionsCmd(s), newRulesCmd(s), newCatalogCmd(s))
 	return root
