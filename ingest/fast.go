@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math"
 	"math/bits"
@@ -205,8 +204,8 @@ func lit(b []byte, i int, s string) (int, bool) {
 // (1e700): the reference decoder rejects such a record, so the line must
 // take its path.
 func scanNumber(b []byte, i int) (end int, ok bool) {
-	end, ok = scanNumberSyntax(b, i)
-	if ok && (end-i > 300 || bytes.IndexAny(b[i:end], "eE") >= 0) {
+	end, exp, ok := scanNumberSyntax(b, i)
+	if ok && (exp || end-i > 300) {
 		if _, err := types.NumberToDynamic(string(b[i:end])); err != nil {
 			return 0, false
 		}
@@ -214,12 +213,12 @@ func scanNumber(b []byte, i int) (end int, ok bool) {
 	return end, ok
 }
 
-func scanNumberSyntax(b []byte, i int) (int, bool) {
+func scanNumberSyntax(b []byte, i int) (end int, exp, ok bool) {
 	if b[i] == '-' {
 		i++
 	}
 	if i >= len(b) {
-		return 0, false
+		return 0, false, false
 	}
 	if b[i] == '0' {
 		i++
@@ -228,7 +227,7 @@ func scanNumberSyntax(b []byte, i int) (int, bool) {
 			i++
 		}
 	} else {
-		return 0, false
+		return 0, false, false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
@@ -237,10 +236,11 @@ func scanNumberSyntax(b []byte, i int) (int, bool) {
 			i++
 		}
 		if i == start {
-			return 0, false
+			return 0, false, false
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		exp = true
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
@@ -250,10 +250,10 @@ func scanNumberSyntax(b []byte, i int) (int, bool) {
 			i++
 		}
 		if i == start {
-			return 0, false
+			return 0, false, false
 		}
 	}
-	return i, true
+	return i, exp, true
 }
 
 // object splits the object at b (the whole of b, surrounding space
