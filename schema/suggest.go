@@ -47,6 +47,17 @@ func SuggestTable(name string) string {
 	return suggest(names, name, false)
 }
 
+// SuggestName is the "did you mean" among any names (functions, fields,
+// keys), ranked as [Suggest] ranks columns: equal but for case, else the
+// shortest name ending with it, else the nearest by edit distance if that
+// is small for the name's length. "" when nothing is close.
+func SuggestName(name string, names []string) string {
+	if name == "" {
+		return ""
+	}
+	return suggest(names, name, true)
+}
+
 func suggest(names []string, name string, suffix bool) string {
 	lower := strings.ToLower(name)
 	for _, n := range names {

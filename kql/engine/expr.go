@@ -235,62 +235,8 @@ func (c *compiler) colRef(i int, s *rowScope, n syntax.Expr) *expr {
 	return &expr{t: col.Type, col: i, name: col.Name, node: n, eval: func(r types.Row) types.Value { return r[i] }}
 }
 
-// suggestName is the "did you mean" for an unknown name: a name equal
-// but for case, else one ending with it, else the closest by edit distance.
-func suggestName(name string, names []string) string {
-	if name == "" {
-		return ""
-	}
-	for _, n := range names {
-		if strings.EqualFold(n, name) {
-			return n
-		}
-	}
-	for _, n := range names {
-		if strings.HasSuffix(strings.ToLower(n), strings.ToLower(name)) {
-			return n
-		}
-	}
-	// A typo: the closest name within 1 edit per 4 characters (at most 2),
-	// the first in names on a tie.
-	best, bestD := "", min(2, max(1, len(name)/4))+1
-	for _, n := range names {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(n), bestD); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, or limit when it is
-// limit or more.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d >= limit || -d >= limit {
-		return limit
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin >= limit {
-			return limit
-		}
-		prev, cur = cur, prev
-	}
-	return min(prev[len(b)], limit)
-}
+// suggestName is the "did you mean" for an unknown name (schema.SuggestName).
+func suggestName(name string, names []string) string { return schema.SuggestName(name, names) }
 
 func (c *compiler) unary(x *syntax.UnaryExpr, s *rowScope) *expr {
 	e := c.scalar(x.X, s)

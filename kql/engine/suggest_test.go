@@ -21,20 +21,3 @@ func TestSuggestName(t *testing.T) {
 		}
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b        string
-		limit, want int
-	}{
-		{"kitten", "sitting", 9, 3},
-		{"kitten", "sitting", 2, 2},
-		{"", "abc", 9, 3},
-		{"abc", "abc", 9, 0},
-		{"abcdef", "a", 3, 3},
-	} {
-		if got := editDistance(tt.a, tt.b, tt.limit); got != tt.want {
-			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.limit, got, tt.want)
-		}
-	}
-}
