@@ -2,31 +2,22 @@ package exclusions
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/rmmhunt/rmmhunt/catalog"
 )
 
-// hostPattern cuts the host out of a URL or bare host name: an optional
-// scheme ("https://"), optional user info ("user:pw@"), then the host, which
-// ends at ":", "/", "?", "#" or the end. It is the same expression, in RE2,
-// as the one the KQL of hostKQL uses, and the built-in network rules use to
-// derive RemoteHost.
-const hostPattern = `^(?:[A-Za-z][A-Za-z0-9+.\-]*://)?(?:[^@/?#]*@)?([^:/?#]+)`
-
-var hostRE = regexp.MustCompile(hostPattern)
+// hostPattern cuts the host out of a URL or bare host name: the built-in
+// network rules' expression (catalog.HostRegex), so that an exclusion's
+// host and a rule's RemoteHost are the same string.
+const hostPattern = catalog.HostRegex
 
 // HostOf returns the host part of a URL as exclusions compare it for the
 // fields url and destination.domain: the scheme, user info, port, path,
 // query and fragment removed, one trailing dot removed, lower case.
 // "https://User@CloudBerry.com.:443/x?y" gives "cloudberry.com"; a bare
 // host name gives itself, lower-cased; text with no host gives "".
-func HostOf(url string) string {
-	m := hostRE.FindStringSubmatch(url)
-	if m == nil {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSuffix(m[1], "."))
-}
+func HostOf(url string) string { return catalog.NormalizeHost(url) }
 
 // hostKQL is the KQL expression computing HostOf(column) for each event.
 func hostKQL(column string) string {
