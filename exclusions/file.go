@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 	"io"
 	"os"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -104,7 +104,6 @@ func LoadFile(path string) (*File, error) {
 var (
 	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]*$`)
 	datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	yamlLine    = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
 
 // entryKeys are the keys an entry may have, in documentation order.
@@ -366,52 +365,10 @@ func kindName(n *yaml.Node) string {
 	return "an alias"
 }
 
-// yamlParserErrors start the messages of yaml.v3's parser (as opposed to
-// its scanner). yaml.v3 reports the line of a parser error 0-based — one
-// line early — and that of a scanner error 1-based.
-var yamlParserErrors = []string{
-	"did not find expected <document start>", "did not find expected node content",
-	"did not find expected '-' indicator", "did not find expected key",
-	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
-	"found incompatible YAML document", "found duplicate %YAML directive",
-	"found duplicate %TAG directive", "found undefined tag handle",
-}
-
-// yamlError turns a YAML syntax error into a positioned Error: the 1-based
-// line yaml.v3 names (corrected for its parser errors; line 1 when it names
-// none, which it does for errors on the first line) and that line's first
-// non-blank column.
+// yamlError turns a YAML syntax error into a positioned Error (see
+// yamlpos.Position).
 func yamlError(path string, data []byte, err error) *Error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	line := 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-		for _, p := range yamlParserErrors {
-			if strings.HasPrefix(msg, p) {
-				line++
-				break
-			}
-		}
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-		if !strings.Contains(msg, "anchor") && !strings.Contains(msg, "alias") {
-			line = 1
-		}
-	}
-	if line == 0 {
-		return &Error{Pos: Pos{File: path}, Code: CodeInvalid, Msg: "invalid YAML: " + msg}
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\r\n"), "\n")
-	if line > len(lines) {
-		line = len(lines)
-	}
-	l := strings.TrimRight(lines[line-1], "\r")
-	col := utf8.RuneCountInString(l) - utf8.RuneCountInString(strings.TrimLeft(l, " \t")) + 1
+	line, col, msg := yamlpos.Position(err, string(data))
 	return &Error{Pos: Pos{File: path, Line: line, Col: col}, Code: CodeInvalid, Msg: "invalid YAML: " + msg}
 }
 

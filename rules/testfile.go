@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"errors"
+	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 	"io/fs"
 	"os"
 	"strings"
@@ -120,7 +121,7 @@ func (p *testParser) fields(n *yaml.Node, what string, allowed ...string) map[st
 func (p *testParser) parse(text string) *TestFile {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
-		line, col, msg := yamlErrPos(err, text)
+		line, col, msg := yamlpos.Position(err, text)
 		p.ds.add(p.file, line, col, SeverityError, CodeTestSyntax, yamlHint(msg), "not valid YAML: %s", msg)
 		return nil
 	}

@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 	"io"
 	"regexp"
 	"slices"
@@ -24,59 +25,6 @@ var sentinelKeys = []string{
 	"eventGroupingSettings", "incidentConfiguration", "suppressionDuration",
 	"suppressionEnabled", "version", "kind", "tags", "metadata", "status",
 	"sentinelEntitiesMappings", "templateVersion", "enabled", "displayName", "tool", "rmmKind",
-}
-
-// yamlLineRE finds the line number in a yaml.v3 error message.
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// yamlParserErrors start the messages of yaml.v3's parser (as opposed to
-// its scanner). yaml.v3 reports the line of a parser error 0-based — one
-// line early — and the line of a scanner error 1-based; yamlErrPos makes
-// both 1-based.
-var yamlParserErrors = []string{
-	"did not find expected <document start>", "did not find expected node content",
-	"did not find expected '-' indicator", "did not find expected key",
-	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
-	"found incompatible YAML document", "found duplicate %YAML directive",
-	"found duplicate %TAG directive", "found undefined tag handle",
-}
-
-// yamlErrPos returns where a yaml.v3 error in text points — 1-based line,
-// and the column of that line's first non-blank character (yaml.v3 names
-// no column) — and the message without its "yaml: line N:" prefix. The
-// line is that of the construct the error concerns (an unclosed bracket or
-// quote, a block scalar) as yaml.v3 names it; 0 for errors about the whole
-// document (an unknown anchor).
-func yamlErrPos(err error, text string) (line, col int, msg string) {
-	msg = err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		msg = msg[len(m[0]):]
-		line, _ = strconv.Atoi(m[1])
-		for _, p := range yamlParserErrors {
-			if strings.HasPrefix(msg, p) {
-				line++
-				break
-			}
-		}
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-		// yaml.v3 leaves the line out of a scanner or parser error on the
-		// first line; anchor and alias errors name none at all.
-		if strings.Contains(msg, "anchor") || strings.Contains(msg, "alias") {
-			return 0, 0, msg
-		}
-		line = 1
-	}
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	if line > len(lines) {
-		line = len(lines)
-	}
-	if line < 1 {
-		return 0, 0, msg
-	}
-	l := lines[line-1]
-	col = len(l) - len(strings.TrimLeft(l, " \t")) + 1
-	return line, col, msg
 }
 
 // yamlHint suggests a fix for a yaml.v3 error message.
@@ -131,7 +79,7 @@ func parseYAML(file, text string) ([]*Rule, Diagnostics) {
 		}
 		text = fixed
 	}
-	line, col, msg := yamlErrPos(err, text)
+	line, col, msg := yamlpos.Position(err, text)
 	ds.add(file, line, col, SeverityError, CodeYAMLSyntax, yamlHint(msg), "not valid YAML: %s; the file was not loaded", msg)
 	return nil, ds
 }
