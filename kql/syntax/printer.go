@@ -211,6 +211,10 @@ func (pr *printer) expr(x Expr, min int) {
 		pr.w(")")
 	case *MemberExpr:
 		pr.expr(x.X, precPostfix)
+		if strings.HasSuffix(pr.b.String(), ".") {
+			// 0. .A: "0..A" would lex as a range; keep the space
+			pr.w(" ")
+		}
 		pr.w(".")
 		if x.Name != nil && x.Name.Name != "" && isDigit(x.Name.Name[0]) {
 			// 1.2x would lex as a number: bracket digit-led member names
