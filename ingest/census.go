@@ -253,6 +253,7 @@ func (s *Set) sampleCensus(in *input, workers int) bool {
 		}
 	}
 	in.complete = false
+	s.sums.markNamed(in.name, in.table)
 	return true
 }
 

@@ -319,4 +319,11 @@ func TestNamedBigInputSampleCensus(t *testing.T) {
 	if len(sum.Files) != 1 || sum.Files[0].Records != flat+1 {
 		t.Fatalf("summary records: %+v, want %d", sum.Files, flat+1)
 	}
+	// the records the prefilter skipped still count under the named table
+	if got := sum.Files[0].Tables["DeviceNetworkEvents"]; got == nil || got.Rows != flat || got.Records != flat {
+		t.Fatalf("DeviceNetworkEvents in the summary: %+v, want %d records and rows", got, flat)
+	}
+	if sum.Files[0].Skipped == 0 {
+		t.Fatal("the prefilter skipped nothing: the test does not exercise it")
+	}
 }

@@ -188,6 +188,9 @@ type summaryStore struct {
 	mu     sync.Mutex
 	census bool // offers are census summaries
 	files  map[string]*fileEntry
+	// named: inputs that took a sample census (census.go), by name, and
+	// the table their file name names.
+	named map[string]string
 	order  []string
 }
 
@@ -195,6 +198,43 @@ type fileEntry struct {
 	base    *FileSummary             // the census summary (or the only one)
 	typed   map[string]*TableSummary // per table, the best typed summary
 	skipped int64                    // the most records one scan skipped
+}
+
+// markNamed records that input name took a sample census and that its
+// flat records belong to table.
+func (s *summaryStore) markNamed(name, table string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.named == nil {
+		s.named = map[string]string{}
+	}
+	s.named[name] = table
+}
+
+// attributeNamed counts, for an input that took only a sample census,
+// every record not otherwise accounted for (rejected, unrouted, or routed
+// to another table by its own envelope) under the table its file name
+// names — where routing would have sent each of them — so that records
+// the prefilter skipped without decoding are not missing from the table's
+// count. Rows then equal records, as after a full census.
+func attributeNamed(f *FileSummary, table string) {
+	rest := f.Records - f.Rejected
+	for _, n := range f.Unrouted {
+		rest -= n
+	}
+	for name, t := range f.Tables {
+		if name != table {
+			rest -= t.Records
+		}
+	}
+	t := f.Tables[table]
+	if t == nil {
+		t = &TableSummary{}
+		f.Tables[table] = t
+	}
+	if rest > t.Records {
+		t.Records, t.Rows = rest, rest
+	}
 }
 
 // setCensus marks the offers that follow as census summaries (or not).
@@ -261,6 +301,9 @@ func (s *summaryStore) snapshot() *Summary {
 				t.UnknownKeys = maps.Clone(typed.UnknownKeys)
 			}
 			f.Tables[tn] = &t
+		}
+		if tn := s.named[name]; tn != "" {
+			attributeNamed(&f, tn)
 		}
 		f.UnknownKeys = map[string]int64{}
 		for _, t := range f.Tables {
