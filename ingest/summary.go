@@ -191,7 +191,7 @@ type summaryStore struct {
 	// named: inputs that took a sample census (census.go), by name, and
 	// the table their file name names.
 	named map[string]string
-	order  []string
+	order []string
 }
 
 type fileEntry struct {
