@@ -197,11 +197,15 @@ func (s *Set) census() error {
 	workers := runtime.NumCPU()
 	s.sums.setCensus(true)
 	defer s.sums.setCensus(false)
+	// The census reads whole inputs: it reports progress like a scan (a
+	// first pass over the inputs, for the CLI's progress line).
+	prog := newProgress(s)
+	defer prog.tick(true)
 	for _, in := range s.inputs {
 		if s.sampleCensus(in, workers) {
 			continue
 		}
-		st := &scanState{set: s, census: true}
+		st := &scanState{set: s, census: true, prog: prog}
 		in.tables = map[string]bool{}
 		fs, err := st.scanInput(context.Background(), in, nil, workers)
 		if err != nil {

@@ -94,7 +94,7 @@ type scanState struct {
 	census  bool // routing and counting only; no rows
 	limited bool // a sample: rejections are not reported
 	pf      *prefilter
-	prog    *progress // nil unless Options.Progress is set (never in a census)
+	prog    *progress // nil unless Options.Progress is set (never in a sample census)
 	ty      *typer    // spec.Table's typer (nil in a census)
 	want    []bool    // spec.Table's columns to type
 	proj    []int     // spec column → table column

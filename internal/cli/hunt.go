@@ -181,8 +181,10 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	}
 	prog := newProgress(s, o.quiet)
 	o.inputs.progress = prog.hook()
+	prog.start() // opening reads every input once (the census): show it
 	set, closeInputs, err := o.inputs.open(s, args)
 	if err != nil {
+		prog.stop()
 		return err
 	}
 	defer closeInputs()
@@ -193,7 +195,6 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	} else {
 		digests <- nil
 	}
-	prog.start()
 	res, err := hunt.Run(context.Background(), pack, set, hopts)
 	prog.stop()
 	if err != nil {

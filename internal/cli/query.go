@@ -118,12 +118,13 @@ func runQuery(s *Streams, o *queryOptions, args []string) error {
 	}
 	prog := newProgress(s, o.quiet)
 	o.inputs.progress = prog.hook()
+	prog.start() // opening reads every input once (the census): show it
 	set, closeInputs, err := o.inputs.open(s, args)
 	if err != nil {
+		prog.stop()
 		return err
 	}
 	defer closeInputs()
-	prog.start()
 	res, err := q.Run(context.Background(), set)
 	prog.stop()
 	if err != nil {
