@@ -32,11 +32,7 @@ lint:
 # Short fuzzing runs of every fuzz target (CI runs them for a few seconds each).
 FUZZTIME ?= 5s
 fuzz:
-	@for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 # Kusto fidelity: every recorded oracle case, with a per-family table.
 conformance:
