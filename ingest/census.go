@@ -39,29 +39,11 @@ func (w *worker) censusRouteLines(u *unit, r *result) bool {
 	}
 	c := censusPool.Get().(*censusScratch)
 	defer censusPool.Put(c)
-	data := u.data
-	line := u.firstLine
-	for len(data) > 0 {
-		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
-		cur := line
-		line++
-		t := trimSpace(l)
-		if len(t) == 0 {
-			if data != nil || len(l) > 0 {
-				r.delta.blank++
-			}
-			continue
-		}
-		r.delta.records++
+	eachRecord(u.data, u.firstLine, r, func(t []byte, line int) {
 		if !c.route(w, t, r) {
-			w.decodeText(t, cur, false, r)
+			w.decodeText(t, line, false, r)
 		}
-	}
+	})
 	return true
 }
 

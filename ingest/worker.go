@@ -83,26 +83,7 @@ func (w *worker) lines(u *unit, r *result) {
 	if w.st.spec.Partial == nil {
 		r.outs = make([]out, 0, len(data)/256+16)
 	}
-	line := u.firstLine
-	for len(data) > 0 {
-		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
-		cur := line
-		line++
-		t := trimSpace(l)
-		if len(t) == 0 {
-			if data != nil || len(l) > 0 {
-				r.delta.blank++
-			}
-			continue
-		}
-		r.delta.records++
-		w.decodeText(t, cur, false, r)
-	}
+	eachRecord(data, u.firstLine, r, func(t []byte, line int) { w.decodeText(t, line, false, r) })
 }
 
 // prefiltered decodes the lines of a chunk that may hold a term, and
@@ -369,4 +350,30 @@ func (w *worker) mapSys(m *sysmonMapper, ev *sysEvent, d *delta, outs *[]out) {
 	ts.Typed = true
 	b.fill(rec, nil)
 	w.finishRow(b, rec.table, ev.line, ts, outs)
+}
+
+// eachRecord calls fn with each non-blank line of data (without its
+// surrounding space) and its line number, counting from first; it counts
+// blank lines and records in r.
+func eachRecord(data []byte, first int, r *result, fn func(t []byte, line int)) {
+	line := first
+	for len(data) > 0 {
+		var l []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			l, data = data[:i], data[i+1:]
+		} else {
+			l, data = data, nil
+		}
+		cur := line
+		line++
+		t := trimSpace(l)
+		if len(t) == 0 {
+			if data != nil || len(l) > 0 {
+				r.delta.blank++
+			}
+			continue
+		}
+		r.delta.records++
+		fn(t, cur)
+	}
 }
