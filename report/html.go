@@ -21,7 +21,7 @@ var huntHTML string
 var huntTemplate = template.Must(template.New("hunt").Funcs(template.FuncMap{
 	"time":     shortTime,
 	"fulltime": types.FormatDateTime,
-	"bytes":    byteSize,
+	"bytes":    ByteSize,
 	"sev":      func(s string) string { return strings.ToLower(s) },
 	"text":     Text,
 	"plural":   plural,
@@ -182,8 +182,9 @@ func shortTime(ticks int64) string {
 	return types.TimeFromTicks(ticks).UTC().Format("2006-01-02 15:04:05Z")
 }
 
-// byteSize renders a byte count with a binary unit.
-func byteSize(n int64) string {
+// ByteSize renders a byte count with a binary unit: "512 B", "1.5 KiB",
+// "2.0 GiB".
+func ByteSize(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rmmhunt/rmmhunt/ingest"
+	"github.com/rmmhunt/rmmhunt/report"
 )
 
 // progressDelay is how long a run goes before progress shows, and
@@ -125,9 +126,9 @@ func progressLine(cur ingest.Progress, pass int, done int64, elapsed, passElapse
 	}
 	if cur.TotalBytes > 0 {
 		pct := 100 * float64(cur.BytesRead) / float64(cur.TotalBytes)
-		line += fmt.Sprintf(" %s of %s (%.0f%%)", byteSize(cur.BytesRead), byteSize(cur.TotalBytes), pct)
+		line += fmt.Sprintf(" %s of %s (%.0f%%)", report.ByteSize(cur.BytesRead), report.ByteSize(cur.TotalBytes), pct)
 	} else {
-		line += " " + byteSize(cur.BytesRead)
+		line += " " + report.ByteSize(cur.BytesRead)
 	}
 	line += fmt.Sprintf(", %d rows", records)
 	if s := elapsed.Seconds(); s > 0 {
@@ -141,18 +142,4 @@ func progressLine(cur ingest.Progress, pass int, done int64, elapsed, passElapse
 		}
 	}
 	return line
-}
-
-// byteSize renders a byte count with a binary unit.
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
