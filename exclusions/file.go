@@ -61,11 +61,17 @@ func (e *Exclusion) Expired(now time.Time) bool {
 // (case-insensitively, ids are GUIDs) or by name (exactly), or names "*".
 func (e *Exclusion) AppliesTo(ruleID, ruleName string) bool {
 	for _, r := range e.Rules {
-		if r == "*" || (ruleID != "" && strings.EqualFold(r, ruleID)) || (ruleName != "" && r == ruleName) {
+		if r == "*" || namesRule(r, ruleID, ruleName) {
 			return true
 		}
 	}
 	return false
+}
+
+// namesRule reports whether the rules entry ref names the rule with this
+// id (case-insensitively) or name (exactly).
+func namesRule(ref, ruleID, ruleName string) bool {
+	return (ruleID != "" && strings.EqualFold(ref, ruleID)) || (ruleName != "" && ref == ruleName)
 }
 
 // ruleRefPos returns the position of the i-th entry of Rules (the entry's

@@ -262,10 +262,10 @@ func (l *Linter) lintOne(e *Exclusion, now time.Time) []Finding {
 }
 
 // knowsRule reports whether name is the id (case-insensitively) or the name
-// (exactly) of a given rule: the test Exclusion.AppliesTo makes.
+// (exactly) of a given rule: the test Exclusion.AppliesTo makes (namesRule).
 func (l *Linter) knowsRule(name string) bool {
 	for _, r := range l.Rules {
-		if strings.EqualFold(name, r.ID()) || name == r.Name() {
+		if namesRule(name, r.ID(), r.Name()) {
 			return true
 		}
 	}
