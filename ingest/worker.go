@@ -281,6 +281,15 @@ func (w *worker) finishRow(b *builder, table string, line int, ts *TableSummary,
 		return
 	}
 	row := make(types.Row, len(st.proj))
+	if !st.project(row, b) {
+		return
+	}
+	*outs = append(*outs, out{row: row})
+}
+
+// project fills row with the spec's columns of the builder's row and
+// reports whether it passes the spec's filter.
+func (st *scanState) project(row types.Row, b *builder) bool {
 	for i, j := range st.proj {
 		if j >= 0 {
 			row[i] = b.vals[j]
@@ -288,10 +297,7 @@ func (w *worker) finishRow(b *builder, table string, line int, ts *TableSummary,
 			row[i] = types.Null(st.spec.Types[i])
 		}
 	}
-	if st.spec.Filter != nil && !st.spec.Filter(row) {
-		return
-	}
-	*outs = append(*outs, out{row: row})
+	return st.spec.Filter == nil || st.spec.Filter(row)
 }
 
 // addSys outputs a Windows event for the collector to map, with the index
@@ -309,14 +315,7 @@ func (w *worker) partialRow(b *builder, nOuts int) {
 		row = make(types.Row, len(st.proj))
 		w.scratch = row
 	}
-	for i, j := range st.proj {
-		if j >= 0 {
-			row[i] = b.vals[j]
-		} else {
-			row[i] = types.Null(st.spec.Types[i])
-		}
-	}
-	if st.spec.Filter != nil && !st.spec.Filter(row) {
+	if !st.project(row, b) {
 		return
 	}
 	idx := w.fixed
