@@ -193,11 +193,7 @@ func (s *Set) census() error {
 		if err != nil {
 			return err
 		}
-		for name, t := range fs.Tables {
-			if t.Records > 0 {
-				in.tables[name] = true
-			}
-		}
+		in.noteTables(fs)
 		in.complete = true
 		// An input whose every routed record went to one table, with no
 		// flat record left unrouted, routes its flat records to that table
@@ -233,14 +229,19 @@ func (s *Set) sampleCensus(in *input, workers int) bool {
 	if err != nil {
 		return false // the full census reports it
 	}
+	in.noteTables(fs)
+	in.complete = false
+	s.sums.markNamed(in.name, in.table)
+	return true
+}
+
+// noteTables records the tables a read of the input routed records to.
+func (in *input) noteTables(fs *FileSummary) {
 	for name, t := range fs.Tables {
 		if t.Records > 0 {
 			in.tables[name] = true
 		}
 	}
-	in.complete = false
-	s.sums.markNamed(in.name, in.table)
-	return true
 }
 
 // unroute counts a record that belongs to no table.

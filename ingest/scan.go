@@ -182,11 +182,7 @@ func (s *Set) Scan(ctx context.Context, spec source.Spec, emit source.Emit) erro
 		if err != nil {
 			return err
 		}
-		for name, t := range fs.Tables {
-			if t.Records > 0 {
-				in.tables[name] = true
-			}
-		}
+		in.noteTables(fs)
 	}
 	return nil
 }
