@@ -118,11 +118,7 @@ func newHTMLView(h *Hunt) *htmlView {
 		}
 		v.Tools = append(v.Tools, htmlTool{Name: label, Class: c, Count: counts[n]})
 	}
-	for _, f := range h.Findings {
-		if f.Sanctioned != nil {
-			v.Sanction++
-		}
-	}
+	v.Sanction = h.SanctionedFindings()
 	for _, it := range h.RuleLint {
 		v.Lint[it.Severity]++
 	}

@@ -314,6 +314,26 @@ func (h *Hunt) Devices() int {
 	return len(seen)
 }
 
+// SanctionedFindings is the number of findings of a sanctioned tool.
+func (h *Hunt) SanctionedFindings() int {
+	n := 0
+	for _, f := range h.Findings {
+		if f.Sanctioned != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Totals are the run's counts (Manifest.Counts) as the findings and the
+// summary give them.
+func (h *Hunt) Totals() Counts {
+	s := &h.Summary
+	return Counts{Inputs: len(s.Inputs), Records: s.Records(), Rejections: s.Rejections(),
+		RulesRun: s.RulesRun, RulesFailed: s.RulesFailed, Findings: len(h.Findings),
+		Suppressed: len(h.Suppressed), Sanctioned: h.SanctionedFindings(), Devices: h.Devices()}
+}
+
 // ToolCounts is the number of findings per tool, by tool name ("" for
 // findings of no known tool).
 func (h *Hunt) ToolCounts() ([]string, map[string]int) {

@@ -233,16 +233,10 @@ func EntitiesJSON(sb *strings.Builder, es []Entity) {
 
 func summaryJSON(sb *strings.Builder, h *Hunt) {
 	s := &h.Summary
-	sanctioned := 0
-	for _, f := range h.Findings {
-		if f.Sanctioned != nil {
-			sanctioned++
-		}
-	}
 	sb.WriteString(`{"now":`)
 	types.WriteJSONString(sb, types.FormatDateTime(s.Now))
 	fmt.Fprintf(sb, `,"rules":%d,"rules_failed":%d,"findings":%d,"suppressed":%d,"sanctioned":%d,"devices":%d,"records":%d,"rejections":%d`,
-		s.RulesRun, s.RulesFailed, len(h.Findings), len(h.Suppressed), sanctioned, h.Devices(), s.Records(), s.Rejections())
+		s.RulesRun, s.RulesFailed, len(h.Findings), len(h.Suppressed), h.SanctionedFindings(), h.Devices(), s.Records(), s.Rejections())
 	if first, last, ok := s.TimeRange(); ok {
 		sb.WriteString(`,"first":`)
 		types.WriteJSONString(sb, types.FormatDateTime(first))

@@ -226,13 +226,7 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 	if len(parts) > 0 {
 		findings += " (" + strings.Join(parts, ", ") + ")"
 	}
-	sanctioned := 0
-	for _, f := range h.Findings {
-		if f.Sanctioned != nil {
-			sanctioned++
-		}
-	}
-	if sanctioned > 0 {
+	if sanctioned := h.SanctionedFindings(); sanctioned > 0 {
 		findings += fmt.Sprintf(", %d of them sanctioned", sanctioned)
 	}
 	line("findings", "%s", findings)

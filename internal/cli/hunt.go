@@ -412,15 +412,7 @@ func manifest(rep *report.Hunt, pack *rules.Pack, o *huntOptions, now int64, inp
 			m.Sanctioned = &d
 		}
 	}
-	sanctioned := 0
-	for _, f := range rep.Findings {
-		if f.Sanctioned != nil {
-			sanctioned++
-		}
-	}
-	m.Counts = report.Counts{Inputs: len(rep.Summary.Inputs), Records: rep.Summary.Records(), Rejections: rep.Summary.Rejections(),
-		RulesRun: rep.Summary.RulesRun, RulesFailed: rep.Summary.RulesFailed, Findings: len(rep.Findings),
-		Suppressed: len(rep.Suppressed), Sanctioned: sanctioned, Devices: rep.Devices()}
+	m.Counts = rep.Totals()
 	return m
 }
 
