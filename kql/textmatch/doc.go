@@ -1,6 +1,7 @@
 // Package textmatch implements Kusto's string predicates exactly: term
 // matching for has/hasprefix/hassuffix (and their _cs variants), substring,
-// prefix and suffix tests, and equality under simple Unicode case folding.
+// prefix and suffix tests, equality under simple Unicode case folding, and
+// has_any over many needles in one pass (AnyTerms).
 //
 // The rules follow shared/design/kql-semantics.md §3: a term character is a
 // Unicode letter or decimal digit; a `has` occurrence needs a term boundary
