@@ -127,6 +127,10 @@ func noRules(p *rules.Pack, ds rules.Diagnostics, paths []string) error {
 	return &exitError{code: ExitUsage, err: fmt.Errorf("no rules found in %s (rule files end in .yaml, .yml, .md, .kql, .csl or .txt)", where)}
 }
 
+// fullReport reports whether the format carries the lint sections and the
+// manifest's file digests (json and html), which the others leave out.
+func (o *huntOptions) fullReport() bool { return o.format == "json" || o.format == "html" }
+
 // huntClock is the hunt's wall clock (tests pin it so that reports are
 // byte-identical).
 var huntClock = time.Now
@@ -190,7 +194,7 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	defer closeInputs()
 	// Hash the inputs while the hunt runs (for the manifest).
 	digests := make(chan []report.FileDigest, 1)
-	if o.format == "json" || o.format == "html" {
+	if o.fullReport() {
 		go func() { digests <- report.HashFiles(inputFiles(set)) }()
 	} else {
 		digests <- nil
@@ -211,7 +215,7 @@ func runHunt(s *Streams, o *huntOptions, args []string) error {
 	}
 	rep := buildReport(res, sum, hopts.Exclusions, now)
 	rep.Summary.Notes = append(exclusionNotes(res), windowNotes...)
-	if o.format == "json" || o.format == "html" {
+	if o.fullReport() {
 		rep.RuleLint = ruleLint(pack, loadDiags, o.lenient)
 		rep.ExclusionLint = exclusionLint(pack, hopts.Exclusions, res, now)
 	}
@@ -405,7 +409,7 @@ func manifest(rep *report.Hunt, pack *rules.Pack, o *huntOptions, now int64, inp
 	if len(o.rules) == 0 {
 		m.RulePack.Sources = []string{"builtin"}
 	}
-	if o.format == "json" || o.format == "html" {
+	if o.fullReport() {
 		m.Exclusions = report.HashFiles(o.exclusions)
 		if o.sanctioned != "" {
 			d := report.HashFile(o.sanctioned)
