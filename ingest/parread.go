@@ -96,8 +96,7 @@ func (st *scanState) scanParallel(pctx context.Context, in *input, emit source.E
 	go func() { wg.Wait(); close(results) }()
 
 	col := st.newCollector(in, fs, emit)
-	pending := map[int]*result{}
-	next := 0
+	ord := reorder{pending: map[int]*result{}}
 	line := 1 // the line number of the next chunk's first line
 	var firstErr, readErr error
 	done := false
@@ -106,14 +105,7 @@ func (st *scanState) scanParallel(pctx context.Context, in *input, emit source.E
 		if done {
 			continue
 		}
-		pending[r.u.seq] = r
-		for !done {
-			p, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
+		ord.add(r, func(p *result) bool {
 			p.shiftLines(line - 1)
 			line += p.lines
 			if err := col.merge(p); err != nil {
@@ -126,7 +118,8 @@ func (st *scanState) scanParallel(pctx context.Context, in *input, emit source.E
 				done = true
 				cancel()
 			}
-		}
+			return !done
+		})
 	}
 	st.units += uint64(chunks)
 	// a read error ends the input (as it ends the reading goroutine); the

@@ -239,32 +239,49 @@ func (st *scanState) scanInput(ctx context.Context, in *input, emit source.Emit,
 	go func() { wg.Wait(); close(results) }()
 
 	col := st.newCollector(in, fs, emit)
-	pending := map[int]*result{}
-	next := 0
+	ord := reorder{pending: map[int]*result{}}
 	var firstErr error
 	for r := range results {
 		if firstErr != nil {
 			<-slots
 			continue
 		}
-		pending[r.u.seq] = r
-		for {
-			p, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
+		ord.add(r, func(p *result) bool {
 			<-slots
 			if err := col.merge(p); err != nil {
 				firstErr = err
 				cancel()
-				break
+				return false
 			}
+			return true
+		})
+	}
+	st.units += uint64(ord.next)
+	return st.finishInput(ctx, fs, col, firstErr, readErr)
+}
+
+// reorder hands the results of an input's units, which arrive in any
+// order, on in sequence order.
+type reorder struct {
+	pending map[int]*result // arrived before the results ahead of them
+	next    int             // the sequence number of the next result
+}
+
+// add takes one result and hands merge the results it makes ready, in
+// order, until merge returns false.
+func (o *reorder) add(r *result, merge func(*result) bool) {
+	o.pending[r.u.seq] = r
+	for {
+		p, ok := o.pending[o.next]
+		if !ok {
+			return
+		}
+		delete(o.pending, o.next)
+		o.next++
+		if !merge(p) {
+			return
 		}
 	}
-	st.units += uint64(next)
-	return st.finishInput(ctx, fs, col, firstErr, readErr)
 }
 
 // finishInput completes the summary of an input once its units are merged.
