@@ -90,33 +90,20 @@ func mergeable(a aggSpec) bool {
 func (s *summarizeNode) runPartial(rc *runCtx, p *partialPlan, emit func([]types.Row) error) error {
 	var mu sync.Mutex
 	var sinks []*aggSink
-	newSink := func() *aggSink {
-		k := &aggSink{s: s, preds: p.preds, evf: p.scan.eventFilter, groups: map[string]*pgroup{},
-			keyVals: make(types.Row, len(s.keys)), args: make([][]types.Value, len(s.aggs))}
-		for i, a := range s.aggs {
-			k.args[i] = make([]types.Value, len(a.args))
-		}
-		return k
-	}
 	// rows the source emits instead (a source that ignores Partial) are
 	// aggregated in order on this goroutine
 	var direct *aggSink
-	var next uint64
 	err := p.scan.scanPartial(rc, func() source.PartialSink {
-		k := newSink()
+		k := s.newSink(p.preds, p.scan.eventFilter)
 		mu.Lock()
 		sinks = append(sinks, k)
 		mu.Unlock()
 		return k
 	}, func(rows []types.Row) error {
 		if direct == nil {
-			direct = newSink()
+			direct = s.newSink(p.preds, p.scan.eventFilter)
 		}
-		for _, r := range rows {
-			direct.Add(next, r)
-			next++
-		}
-		return nil
+		return direct.addRows(rows)
 	})
 	if err != nil {
 		return err
@@ -130,7 +117,13 @@ func (s *summarizeNode) runPartial(rc *runCtx, p *partialPlan, emit func([]types
 		}
 		all = []*aggSink{direct}
 	}
-	order := mergeSinks(all)
+	return s.emitGroups(mergeSinks(all), emit)
+}
+
+// emitGroups emits one row per group (key values, then aggregate results),
+// in the given order; a summarize without keys gives one row even over no
+// input.
+func (s *summarizeNode) emitGroups(order []*pgroup, emit func([]types.Row) error) error {
 	if len(s.keys) == 0 && len(order) == 0 {
 		order = append(order, &pgroup{states: s.newStates()})
 	}
@@ -147,6 +140,17 @@ func (s *summarizeNode) runPartial(rc *runCtx, p *partialPlan, emit func([]types
 		out = append(out, row)
 	}
 	return emit(out)
+}
+
+// newSink returns an empty sink that keeps the rows passing evf (nil:
+// none) and preds.
+func (s *summarizeNode) newSink(preds []*expr, evf *expr) *aggSink {
+	k := &aggSink{s: s, preds: preds, evf: evf, groups: map[string]*pgroup{},
+		keyVals: make(types.Row, len(s.keys)), args: make([][]types.Value, len(s.aggs))}
+	for i, a := range s.aggs {
+		k.args[i] = make([]types.Value, len(a.args))
+	}
+	return k
 }
 
 func (s *summarizeNode) newStates() []funcs.AggState {
@@ -209,7 +213,8 @@ type pgroup struct {
 	states []funcs.AggState
 }
 
-// aggSink aggregates the rows of one reader goroutine.
+// aggSink aggregates the rows of one reader goroutine (or, in order, all
+// the rows of a serial summarize).
 type aggSink struct {
 	s       *summarizeNode
 	preds   []*expr
@@ -219,6 +224,17 @@ type aggSink struct {
 	kb      []byte
 	keyVals types.Row
 	args    [][]types.Value
+	next    uint64 // position of the next row addRows takes
+}
+
+// addRows adds rows that arrive in order on one goroutine (the serial
+// summarize, or a source that emits rows instead of aggregating them).
+func (k *aggSink) addRows(rows []types.Row) error {
+	for _, r := range rows {
+		k.Add(k.next, r)
+		k.next++
+	}
+	return nil
 }
 
 // Add implements source.PartialSink.

@@ -28,70 +28,17 @@ type summarizeNode struct {
 
 func (s *summarizeNode) schema() []types.Column { return s.cols }
 
-type group struct {
-	key    types.Row
-	states []funcs.AggState
-}
-
+// run aggregates in the source's workers when it can (partial.go), else
+// over the input's rows in order.
 func (s *summarizeNode) run(rc *runCtx, emit func([]types.Row) error) error {
 	if p := s.partialPlan(rc.opts); p != nil {
 		return s.runPartial(rc, p, emit)
 	}
-	groups := map[string]*group{}
-	var order []*group
-	var kb strings.Builder
-	keyVals := make(types.Row, len(s.keys))
-	err := s.in.run(rc, func(rows []types.Row) error {
-		for _, r := range rows {
-			kb.Reset()
-			for i, k := range s.keys {
-				v := k.eval(r)
-				keyVals[i] = v
-				kb.WriteString(funcs.KeyString(v))
-				kb.WriteByte(0)
-			}
-			g := groups[kb.String()]
-			if g == nil {
-				g = &group{key: append(types.Row(nil), keyVals...), states: make([]funcs.AggState, len(s.aggs))}
-				for i, a := range s.aggs {
-					g.states[i] = a.newState()
-				}
-				groups[kb.String()] = g
-				order = append(order, g)
-			}
-			for i, a := range s.aggs {
-				args := make([]types.Value, len(a.args))
-				for j, e := range a.args {
-					args[j] = e.eval(r)
-				}
-				g.states[i].Add(args)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	k := s.newSink(nil, nil)
+	if err := s.in.run(rc, k.addRows); err != nil {
 		return err
 	}
-	if len(s.keys) == 0 && len(order) == 0 {
-		g := &group{states: make([]funcs.AggState, len(s.aggs))}
-		for i, a := range s.aggs {
-			g.states[i] = a.newState()
-		}
-		order = append(order, g)
-	}
-	out := make([]types.Row, 0, len(order))
-	for _, g := range order {
-		row := make(types.Row, 0, len(s.cols))
-		row = append(row, g.key...)
-		for _, st := range g.states {
-			row = append(row, st.Result()...)
-		}
-		out = append(out, row)
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return emit(out)
+	return s.emitGroups(k.order, emit)
 }
 
 func (c *compiler) summarize(in node, o *syntax.SummarizeOp) node {
