@@ -18,23 +18,11 @@ import (
 // over the same inputs with the same --now.
 func WriteHuntJSON(w io.Writer, h *Hunt) error {
 	var sb strings.Builder
-	sb.WriteString("{\"findings\":[")
-	for i, f := range h.Findings {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString("\n")
-		FindingJSON(&sb, f)
-	}
-	sb.WriteString("\n],\"suppressed\":[")
-	for i, f := range h.Suppressed {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString("\n")
-		FindingJSON(&sb, f)
-	}
-	sb.WriteString("\n],\n\"summary\":")
+	sb.WriteString("{\"findings\":")
+	findingList(&sb, h.Findings)
+	sb.WriteString(",\"suppressed\":")
+	findingList(&sb, h.Suppressed)
+	sb.WriteString(",\n\"summary\":")
 	summaryJSON(&sb, h)
 	sb.WriteString(",\n\"lint\":{\"rules\":")
 	lintJSON(&sb, h.RuleLint)
@@ -45,6 +33,19 @@ func WriteHuntJSON(w io.Writer, h *Hunt) error {
 	sb.WriteString("}\n")
 	_, err := io.WriteString(w, sb.String())
 	return err
+}
+
+// findingList appends findings as a JSON array, one finding per line.
+func findingList(sb *strings.Builder, fs []*Finding) {
+	sb.WriteByte('[')
+	for i, f := range fs {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString("\n")
+		FindingJSON(sb, f)
+	}
+	sb.WriteString("\n]")
 }
 
 // WriteHuntJSONLines writes one JSON object per finding (FindingJSON).
