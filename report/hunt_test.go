@@ -95,7 +95,7 @@ func TestTextTableFit(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			text, el := TextTable(tab, c.opts)
+			text, el, _ := FitTable(tab, c.opts)
 			if el != c.wantElided {
 				t.Errorf("elided %v, want %v", el, c.wantElided)
 			}

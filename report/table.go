@@ -126,7 +126,7 @@ const KeepColumn = 2
 // WriteText writes an aligned, plain-text table. Column names and values
 // are made safe for a terminal (Visible).
 func WriteText(w io.Writer, t Table, opts TableOptions) error {
-	text, _ := TextTable(t, opts)
+	text, _, _ := FitTable(t, opts)
 	_, err := io.WriteString(w, text)
 	return err
 }
@@ -144,13 +144,6 @@ func elide(s string, n int) (string, bool) {
 	}
 	rs := []rune(s)
 	return string(rs[:n-1]) + "…", true
-}
-
-// TextTable renders an aligned, plain-text table and reports whether any
-// cell was elided.
-func TextTable(t Table, opts TableOptions) (string, bool) {
-	text, elided, _ := FitTable(t, opts)
-	return text, elided
 }
 
 // FitTable renders an aligned, plain-text table; it reports whether any
