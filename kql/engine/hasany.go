@@ -41,12 +41,10 @@ func (ls *listSet) fastHasAny(cache *atomic.Pointer[anyTermsCache]) *textmatch.A
 		return c.m
 	}
 	var needles []string
-	for _, k := range ls.consts {
+	ls.each(nil, func(k types.Value) bool { // no per-row elements
 		needles = append(needles, strOf(k))
-	}
-	for _, k := range tab {
-		needles = append(needles, strOf(k))
-	}
+		return true
+	})
 	c := &anyTermsCache{n: len(tab), first: first, m: textmatch.NewAnyTerms(needles)}
 	cache.Store(c)
 	return c.m

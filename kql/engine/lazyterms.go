@@ -76,13 +76,15 @@ func (s *scanNode) expandTerms(terms []string) ([]string, bool) {
 		if err != nil || i < 0 || i >= len(s.lazy) || !s.lazy[i].filled.Load() {
 			return nil, false
 		}
-		ls := s.lazy[i].ls
-		vals := append(append([]types.Value(nil), ls.consts...), *ls.tabVals...)
-		for _, v := range vals {
-			if !v.Valid || v.T != types.String || !usableTerm(v.S) {
-				return nil, false
+		usable := true
+		s.lazy[i].ls.each(nil, func(v types.Value) bool { // no per-row elements (lazyListTerm)
+			if usable = v.Valid && v.T == types.String && usableTerm(v.S); usable {
+				out = append(out, v.S)
 			}
-			out = append(out, v.S)
+			return usable
+		})
+		if !usable {
+			return nil, false
 		}
 	}
 	if len(out) == 0 {
