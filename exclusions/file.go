@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 	"io"
 	"os"
 	"regexp"
@@ -14,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 )
 
 // Exclusion is one entry of an exclusion file.

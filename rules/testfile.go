@@ -3,13 +3,14 @@ package rules
 import (
 	"encoding/json"
 	"errors"
-	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 	"io/fs"
 	"os"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 )
 
 // TestFile is a rule-test file (<rule>.tests.yaml): cases that run one rule

@@ -3,7 +3,6 @@ package rules
 import (
 	"errors"
 	"fmt"
-	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 	"io"
 	"regexp"
 	"slices"
@@ -11,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rmmhunt/rmmhunt/internal/yamlpos"
 )
 
 // sentinelKeys are the top-level keys of Sentinel hunting queries and
