@@ -101,11 +101,12 @@ func (st *scanState) scanParallel(pctx context.Context, in *input, emit source.E
 	var firstErr, readErr error
 	done := false
 	for r := range results {
-		<-slots
 		if done {
+			<-slots
 			continue
 		}
 		ord.add(r, func(p *result) bool {
+			<-slots // a slot covers a chunk until it is merged
 			p.shiftLines(line - 1)
 			line += p.lines
 			if err := col.merge(p); err != nil {
