@@ -108,3 +108,23 @@ func FuzzSuggest(f *testing.F) {
 		}
 	})
 }
+
+func TestSuggestName(t *testing.T) {
+	names := []string{"tolower", "toupper", "strcat", "strcat_array", "RemoteUrl", "RemotePort", "ago"}
+	for _, tt := range []struct{ in, want string }{
+		{"TOLOWER", "tolower"}, // case only
+		{"Url", "RemoteUrl"},   // suffix
+		{"tolowr", "tolower"},  // one deletion
+		{"strcat_arry", "strcat_array"},
+		{"RemoteUrll", "RemoteUrl"}, // one insertion
+		{"RemotPort", "RemotePort"},
+		{"agp", "ago"}, // short: one edit allowed
+		{"agxx", ""},   // short: two edits too many
+		{"frobnicate", ""},
+		{"", ""},
+	} {
+		if got := SuggestName(tt.in, names); got != tt.want {
+			t.Errorf("SuggestName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

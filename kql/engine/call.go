@@ -6,6 +6,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/kql/funcs"
 	"github.com/rmmhunt/rmmhunt/kql/syntax"
 	"github.com/rmmhunt/rmmhunt/kql/types"
+	"github.com/rmmhunt/rmmhunt/schema"
 )
 
 func (c *compiler) prepare(f func(rc *runCtx) error) { c.prepares = append(c.prepares, f) }
@@ -146,7 +147,7 @@ func (c *compiler) call(x *syntax.CallExpr, s *rowScope) *expr {
 			c.unsupported(x, "geo_info_from_ip_address (needs Kusto's bundled GeoIP database)")
 		}
 		hint := ""
-		if sug := suggestName(name, funcs.ScalarNames()); sug != "" {
+		if sug := schema.SuggestName(name, funcs.ScalarNames()); sug != "" {
 			hint = "did you mean " + sug + "?"
 		}
 		c.errAt(x.Fun, hint, "not supported: function %s() (unknown to rmmhunt)", name)

@@ -215,7 +215,7 @@ func (c *compiler) ident(x *syntax.Ident, s *rowScope) *expr {
 			if sug := schema.Suggest(s.table, x.Name); sug != "" {
 				hint = "did you mean " + sug + "?"
 			}
-		} else if sug := suggestName(x.Name, s.names()); sug != "" {
+		} else if sug := schema.SuggestName(x.Name, s.names()); sug != "" {
 			hint = "did you mean " + sug + "?"
 		}
 	}
@@ -234,9 +234,6 @@ func (c *compiler) colRef(i int, s *rowScope, n syntax.Expr) *expr {
 	col := s.cols[i]
 	return &expr{t: col.Type, col: i, name: col.Name, node: n, eval: func(r types.Row) types.Value { return r[i] }}
 }
-
-// suggestName is the "did you mean" for an unknown name (schema.SuggestName).
-func suggestName(name string, names []string) string { return schema.SuggestName(name, names) }
 
 func (c *compiler) unary(x *syntax.UnaryExpr, s *rowScope) *expr {
 	e := c.scalar(x.X, s)
