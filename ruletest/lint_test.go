@@ -188,7 +188,8 @@ func FuzzLintRule(f *testing.F) {
 		rs, _ := rules.LoadBytes("f.kql", []byte(q))
 		for _, r := range rs {
 			// \r\n, \r and \n each end a line, as in the KQL parser's positions.
-			lines := strings.Count(strings.ReplaceAll(q, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(q, "\r\n", ""), "\r") + 1
+			nl := strings.ReplaceAll(q, "\r\n", "\n")
+			lines := strings.Count(nl, "\n") + strings.Count(nl, "\r") + 1
 			for _, d := range LintRule(r, LintOptions{}) {
 				if d.File != "f.kql" || d.Line < 0 || d.Line > lines+1 {
 					t.Fatalf("diagnostic outside the file (%d lines): %s", lines, d)
