@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"sync"
@@ -170,15 +171,7 @@ func mergeSinks(sinks []*aggSink) []*pgroup {
 	} else {
 		order = mergeGroups(sinks)
 	}
-	slices.SortFunc(order, func(a, b *pgroup) int {
-		switch {
-		case a.pos < b.pos:
-			return -1
-		case a.pos > b.pos:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(order, func(a, b *pgroup) int { return cmp.Compare(a.pos, b.pos) })
 	return order
 }
 
