@@ -1,11 +1,12 @@
 package cli
 
 import (
-	"github.com/rmmhunt/rmmhunt/ingest"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/rmmhunt/rmmhunt/ingest"
 )
 
 // TestQueryNotes: query tells, like hunt, when a now()-relative time filter

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/rmmhunt/rmmhunt/ingest"
 	"io"
 	"os"
 	"runtime/debug"
@@ -14,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/rmmhunt/rmmhunt/ingest"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
