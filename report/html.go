@@ -112,11 +112,7 @@ func newHTMLView(h *Hunt) *htmlView {
 			c = "tnone"
 		}
 		classOf[n] = c
-		label := n
-		if label == "" {
-			label = "no tool"
-		}
-		v.Tools = append(v.Tools, htmlTool{Name: label, Class: c, Count: counts[n]})
+		v.Tools = append(v.Tools, htmlTool{Name: toolLabel(n), Class: c, Count: counts[n]})
 	}
 	v.Sanction = h.SanctionedFindings()
 	for _, it := range h.RuleLint {
@@ -277,12 +273,9 @@ func newTimeline(h *Hunt, v *htmlView, classOf map[string]string) *timeline {
 	}
 	y := tl.Top
 	for i, k := range keys {
-		ln := lane{Y: y, Device: k.dev, Tool: k.tool, First: i == 0 || keys[i-1].dev != k.dev, Class: classOf[k.tool]}
+		ln := lane{Y: y, Device: k.dev, Tool: toolLabel(k.tool), First: i == 0 || keys[i-1].dev != k.dev, Class: classOf[k.tool]}
 		if ln.Class == "" {
 			ln.Class = "tnone"
-		}
-		if ln.Tool == "" {
-			ln.Tool = "no tool"
 		}
 		for _, f := range byLane[k] {
 			first, _ := f.FirstSeen()

@@ -334,6 +334,15 @@ func (h *Hunt) Totals() Counts {
 		Suppressed: len(h.Suppressed), Sanctioned: h.SanctionedFindings(), Devices: h.Devices()}
 }
 
+// toolLabel names a tool for people: "no tool" for findings of no known
+// tool ("").
+func toolLabel(tool string) string {
+	if tool == "" {
+		return "no tool"
+	}
+	return tool
+}
+
 // ToolCounts is the number of findings per tool, by tool name ("" for
 // findings of no known tool).
 func (h *Hunt) ToolCounts() ([]string, map[string]int) {

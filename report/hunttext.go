@@ -216,11 +216,7 @@ func summaryText(sb *strings.Builder, h *Hunt, st styler) {
 	tools, counts := h.ToolCounts()
 	var parts []string
 	for _, t := range tools {
-		name := t
-		if name == "" {
-			name = "no tool"
-		}
-		parts = append(parts, fmt.Sprintf("%s %d", Visible(name), counts[t]))
+		parts = append(parts, fmt.Sprintf("%s %d", Visible(toolLabel(t)), counts[t]))
 	}
 	findings := fmt.Sprintf("%d on %s", len(h.Findings), plural(h.Devices(), "device"))
 	if len(parts) > 0 {
