@@ -7,11 +7,6 @@ import (
 	"github.com/rmmhunt/rmmhunt/catalog"
 )
 
-// hostPattern cuts the host out of a URL or bare host name: the built-in
-// network rules' expression (catalog.HostRegex), so that an exclusion's
-// host and a rule's RemoteHost are the same string.
-const hostPattern = catalog.HostRegex
-
 // HostOf returns the host part of a URL as exclusions compare it for the
 // fields url and destination.domain: the scheme, user info, port, path,
 // query and fragment removed, one trailing dot removed, lower case.
@@ -19,9 +14,11 @@ const hostPattern = catalog.HostRegex
 // host name gives itself, lower-cased; text with no host gives "".
 func HostOf(url string) string { return catalog.NormalizeHost(url) }
 
-// hostKQL is the KQL expression computing HostOf(column) for each event.
+// hostKQL is the KQL expression computing HostOf(column) for each event:
+// the built-in network rules' expression (catalog.HostRegex), so that an
+// exclusion's host and a rule's RemoteHost are the same string.
 func hostKQL(column string) string {
-	return `tolower(trim_end(@"\.", extract(@"` + hostPattern + `", 1, ` + kqlIdent(column) + `)))`
+	return "tolower(trim_end(" + kqlQuote(`\.`) + ", extract(" + kqlQuote(catalog.HostRegex) + ", 1, " + kqlIdent(column) + ")))"
 }
 
 // hostProblem explains why a literal compared with the host of a URL column
