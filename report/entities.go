@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/rmmhunt/rmmhunt/kql/types"
@@ -170,7 +171,7 @@ func Entities(r *rules.Rule, cols []types.Column, row types.Row) []Entity {
 			}
 			for _, fm := range m.FieldMappings {
 				for _, c := range companions[fm.ColumnName] {
-					if !hasSlot(slots, c.id) {
+					if !slices.ContainsFunc(slots, func(s slot) bool { return s.id == c.id }) {
 						slots = append(slots, c)
 					}
 				}
@@ -182,27 +183,12 @@ func Entities(r *rules.Rule, cols []types.Column, row types.Row) []Entity {
 		if mapped[w.kind] {
 			continue
 		}
-		if w.needs != nil {
-			ok := false
-			for _, n := range w.needs {
-				ok = ok || has(n)
-			}
-			if !ok {
-				continue
-			}
+		if w.needs != nil && !slices.ContainsFunc(w.needs, has) {
+			continue
 		}
 		add(build(w.kind, w.slots, values, true))
 	}
 	return out
-}
-
-func hasSlot(ss []slot, id string) bool {
-	for _, s := range ss {
-		if s.id == id {
-			return true
-		}
-	}
-	return false
 }
 
 // build makes the entities of one shape: array-valued slots expand into
