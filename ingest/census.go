@@ -1,13 +1,10 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"runtime"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
 // The census is one full pass over every input at Open. It learns exactly
@@ -23,9 +20,10 @@ import (
 // columns, as router.routeFlat decides). A line the light path cannot
 // decide exactly as the reference decoder would (invalid JSON or UTF-8, an
 // escaped or duplicate key, a Windows event, an envelope of several
-// records, a number out of range) goes through the reference decoder. The
-// other formats (CSV, JSON documents, EVTX, XML, Windows events in JSON)
-// go through the reference pipeline with no column typed. With
+// records, a number out of range, which the validating scan rejects) goes
+// through the reference decoder. The other formats (CSV, JSON documents,
+// EVTX, XML, Windows events in JSON) go through the reference pipeline
+// with no column typed. With
 // Options.CheckAll the census types every column of every table instead,
 // so that every field rejection is known.
 
@@ -65,7 +63,7 @@ func (c *censusScratch) route(w *worker, t []byte, r *result) bool {
 	}
 	var ok bool
 	c.top, ok = object(t, c.top, c.lay.hint())
-	if !ok || !c.lay.check(c.top) || c.lay.fallback || !numbersInRange(c.top) {
+	if !ok || !c.lay.check(c.top) || c.lay.fallback {
 		return false
 	}
 	lay := &c.lay
@@ -120,56 +118,6 @@ func (c *censusScratch) routeFlat(w *worker) string {
 	}
 	c.rec = record{keys: c.lay.keys, vals: c.vals}
 	return w.x.router.routeFlat(&c.rec)
-}
-
-// numbersInRange reports whether the reference decoder accepts every
-// number in the spans' values: a number whose magnitude overflows a
-// float64 makes it reject the whole line. Only numbers that could
-// overflow (an exponent, or more than 300 digits) are parsed.
-func numbersInRange(sp []span) bool {
-	for _, s := range sp {
-		v := s.val
-		switch c := v[0]; {
-		case c == '-' || c >= '0' && c <= '9':
-			if len(v) > 300 || bytes.ContainsAny(v, "eE") {
-				if _, err := types.NumberToDynamic(string(v)); err != nil {
-					return false
-				}
-			}
-		case c == '{' || c == '[':
-			if mayOverflow(v) {
-				if _, err := types.ParseJSONBytes(v); err != nil {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-// mayOverflow reports whether nested JSON text may hold a number out of
-// float64 range: a digit followed by an exponent, or a run of more than
-// 300 digits. Strings are not skipped, so text such as "1e5" in a string
-// answers true too (the caller then parses the value).
-func mayOverflow(v []byte) bool {
-	run := 0
-	for i, c := range v {
-		if c >= '0' && c <= '9' {
-			run++
-			if run > 300 {
-				return true
-			}
-			continue
-		}
-		if run > 0 && (c == 'e' || c == 'E') {
-			return true
-		}
-		if run > 0 && c == '.' && i+1 < len(v) {
-			continue // 1.5e9: the run goes on after the point
-		}
-		run = 0
-	}
-	return false
 }
 
 // census reads every input once (see the comment at the top of this
