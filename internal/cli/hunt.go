@@ -343,11 +343,8 @@ func exclusionNotes(res *hunt.Result) []string {
 // ruleLint lints the pack for the report: the loader's diagnostics and
 // ruletest.Lint's.
 func ruleLint(pack *rules.Pack, loadDiags rules.Diagnostics, lenient bool) []report.LintItem {
-	ds := append(rules.Diagnostics{}, loadDiags...)
-	ds = append(ds, ruletest.Lint(pack, ruletest.LintOptions{Lenient: lenient})...)
-	ds.Sort()
 	var out []report.LintItem
-	for _, d := range ds {
+	for _, d := range packLint(pack, loadDiags, lenient) {
 		loc := d.File
 		if d.Line > 0 {
 			loc = fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col)
@@ -359,6 +356,15 @@ func ruleLint(pack *rules.Pack, loadDiags rules.Diagnostics, lenient bool) []rep
 		out = append(out, report.LintItem{Subject: d.File, Severity: string(d.Severity), Code: d.Code, Message: msg, Location: loc})
 	}
 	return out
+}
+
+// packLint is the loader's diagnostics and ruletest.Lint's over the pack,
+// sorted: what rules lint prints and the hunt report's rule lint shows.
+func packLint(pack *rules.Pack, loadDiags rules.Diagnostics, lenient bool) rules.Diagnostics {
+	ds := append(rules.Diagnostics{}, loadDiags...)
+	ds = append(ds, ruletest.Lint(pack, ruletest.LintOptions{Lenient: lenient})...)
+	ds.Sort()
+	return ds
 }
 
 // exclusionLint lints the exclusions the hunt used, statically and against

@@ -284,8 +284,7 @@ least one error, else 0.`,
 			} else {
 				pack, ds = rules.Load(args...)
 			}
-			ds = append(ds, ruletest.Lint(pack, ruletest.LintOptions{Lenient: lenient})...)
-			ds.Sort()
+			ds = packLint(pack, ds, lenient)
 			rank := map[rules.Severity]int{rules.SeverityInfo: 0, rules.SeverityWarning: 1, rules.SeverityError: 2}
 			shown := rules.Diagnostics{}
 			count := map[rules.Severity]int{}
