@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 	"sync"
-	"unicode/utf8"
 )
 
 // The census is one full pass over every input at Open. It learns exactly
@@ -58,9 +57,8 @@ var censusPool = sync.Pool{New: func() any { return &censusScratch{} }}
 // route counts one JSON line under its table (or as unrouted). It returns
 // false when the reference decoder must decide.
 func (c *censusScratch) route(w *worker, t []byte, r *result) bool {
-	if !utf8.Valid(t) {
-		return false
-	}
+	// object validates UTF-8 as it scans (see scanString): a line it
+	// splits needs no separate check.
 	var ok bool
 	c.top, ok = object(t, c.top, c.lay.hint())
 	if !ok || !c.lay.check(c.top) || c.lay.fallback {
