@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"math/bits"
@@ -406,15 +407,6 @@ func unquote(s []byte) string {
 	return string(out)
 }
 
-func hasBackslash(b []byte) bool {
-	for _, c := range b {
-		if c == '\\' {
-			return true
-		}
-	}
-	return false
-}
-
 func hex4(b []byte) int {
 	v := 0
 	for _, c := range b[:4] {
@@ -489,7 +481,7 @@ func (b *builder) putRaw(ref colRef, raw []byte) bool {
 			return true
 		}
 	}
-	if raw[0] == '"' && t == types.DateTime && !hasBackslash(raw) {
+	if raw[0] == '"' && t == types.DateTime && bytes.IndexByte(raw, '\\') < 0 {
 		// parsed in place: the value keeps only the ticks (a rejection's
 		// reason copies the text)
 		val, reason := convert(unsafe.String(&raw[1], len(raw)-2), t, false)
