@@ -70,7 +70,9 @@ func inputErr(err error) error { return &exitError{code: ExitUsage, err: err} }
 
 // Main runs rmmhunt with args and returns the exit code.
 func Main(args []string, s *Streams) int {
-	root := newRoot(s)
+	prof := &cpuProfile{}
+	defer prof.stop() // also when the command failed
+	root := newRoot(s, prof)
 	root.SetArgs(args)
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
@@ -90,7 +92,7 @@ func Main(args []string, s *Streams) int {
 	return ExitUsage
 }
 
-func newRoot(s *Streams) *cobra.Command {
+func newRoot(s *Streams, prof *cpuProfile) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "rmmhunt",
 		Short: "Hunt RMM-tool abuse with Sentinel/Defender KQL rules over offline exports",
@@ -112,33 +114,10 @@ the false-positive exclusions you add before it trusts them.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	// --cpuprofile: a Go CPU profile of the run, for performance reports
-	// (go tool pprof FILE). Hidden: it is for people measuring rmmhunt.
-	var cpuProfile string
-	var profFile *os.File
-	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to FILE")
+	// --cpuprofile: hidden; it is for people measuring rmmhunt.
+	root.PersistentFlags().StringVar(&prof.path, "cpuprofile", "", "write a Go CPU profile of the run to FILE")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
-	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		if cpuProfile == "" {
-			return nil
-		}
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return usageErr("--cpuprofile: %v", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return usageErr("--cpuprofile: %v", err)
-		}
-		profFile = f
-		return nil
-	}
-	root.PersistentPostRun = func(cmd *cobra.Command, args []string) {
-		if profFile != nil {
-			pprof.StopCPUProfile()
-			profFile.Close()
-		}
-	}
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error { return prof.start() }
 	root.AddCommand(newQueryCmd(s), newHuntCmd(s), newVersionCmd(s), newGenCmd(s), newExclusionsCmd(s), newRulesCmd(s), newCatalogCmd(s))
 	return root
 }
@@ -258,4 +237,36 @@ func oneOf(flag, v string, allowed ...string) error {
 		}
 	}
 	return usageErr("--%s must be one of %s, not %q", flag, strings.Join(allowed, ", "), v)
+}
+
+// cpuProfile is the state of the hidden --cpuprofile FILE flag: a Go CPU
+// profile of the run (go tool pprof FILE), started before the command runs
+// and stopped when Main returns, whether the command succeeded or not.
+type cpuProfile struct {
+	path string
+	f    *os.File
+}
+
+func (p *cpuProfile) start() error {
+	if p.path == "" {
+		return nil
+	}
+	f, err := os.Create(p.path)
+	if err != nil {
+		return usageErr("--cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return usageErr("--cpuprofile: %v", err)
+	}
+	p.f = f
+	return nil
+}
+
+func (p *cpuProfile) stop() {
+	if p.f != nil {
+		pprof.StopCPUProfile()
+		p.f.Close()
+		p.f = nil
+	}
 }
