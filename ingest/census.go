@@ -123,8 +123,6 @@ func (c *censusScratch) routeFlat(w *worker) string {
 // record counts.
 func (s *Set) census() error {
 	workers := runtime.NumCPU()
-	s.sums.setCensus(true)
-	defer s.sums.setCensus(false)
 	// The census reads whole inputs: it reports progress like a scan (a
 	// first pass over the inputs, for the CLI's progress line).
 	prog := newProgress(s)

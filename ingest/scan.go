@@ -303,7 +303,7 @@ func (st *scanState) finishInput(ctx context.Context, fs *FileSummary, col *coll
 	}
 	if !st.limited {
 		fs.complete = fs.Skipped == 0 // every record was decoded
-		st.set.sums.offer(fs)
+		st.set.sums.offer(fs, st.census)
 	}
 	return fs, nil
 }

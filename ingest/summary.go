@@ -185,9 +185,8 @@ func (t *TableSummary) addTime(ticks int64) {
 // rejections, time range, unknown keys) of the scan that typed the most of
 // its rows.
 type summaryStore struct {
-	mu     sync.Mutex
-	census bool // offers are census summaries
-	files  map[string]*fileEntry
+	mu    sync.Mutex
+	files map[string]*fileEntry
 	// named: inputs that took a sample census (census.go), by name, and
 	// the table their file name names.
 	named map[string]string
@@ -237,14 +236,9 @@ func attributeNamed(f *FileSummary, table string) {
 	}
 }
 
-// setCensus marks the offers that follow as census summaries (or not).
-func (s *summaryStore) setCensus(on bool) {
-	s.mu.Lock()
-	s.census = on
-	s.mu.Unlock()
-}
-
-func (s *summaryStore) offer(fs *FileSummary) {
+// offer takes the summary of one read of an input: the census's (census
+// set) or a scan's.
+func (s *summaryStore) offer(fs *FileSummary, census bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.files == nil {
@@ -256,10 +250,10 @@ func (s *summaryStore) offer(fs *FileSummary) {
 		s.files[fs.File] = e
 		s.order = append(s.order, fs.File)
 	}
-	if s.census || e.base == nil {
+	if census || e.base == nil {
 		e.base = fs
 	}
-	if !s.census {
+	if !census {
 		e.skipped = max(e.skipped, fs.Skipped)
 	}
 	for name, t := range fs.Tables {
