@@ -187,11 +187,3 @@ func (in *input) noteTables(fs *FileSummary) {
 		}
 	}
 }
-
-// unroute counts a record that belongs to no table.
-func (d *delta) unroute(why string) {
-	if d.unrouted == nil {
-		d.unrouted = map[string]int64{}
-	}
-	d.unrouted[why]++
-}

@@ -533,10 +533,7 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 		}
 		table, why := tableFromCategory(unquote(cat))
 		if why != "" {
-			if r.delta.unrouted == nil {
-				r.delta.unrouted = map[string]int64{}
-			}
-			r.delta.unrouted[why]++
+			r.delta.unroute(why)
 			return true
 		}
 		f.props, ok = object(props, f.props, f.propsLay.hint())

@@ -61,6 +61,14 @@ func (d *delta) table(name string) *TableSummary {
 	return t
 }
 
+// unroute counts a record that belongs to no table.
+func (d *delta) unroute(why string) {
+	if d.unrouted == nil {
+		d.unrouted = map[string]int64{}
+	}
+	d.unrouted[why]++
+}
+
 type result struct {
 	u     *unit
 	outs  []out

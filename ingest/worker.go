@@ -225,10 +225,7 @@ func (w *worker) items(its []item, raw []byte, r *result) {
 		case it.rej != "":
 			w.addRej(Rejection{File: w.file, Line: it.line, Table: it.table, Reason: it.rej, Raw: rawText(raw)}, r)
 		case it.why != "":
-			if r.delta.unrouted == nil {
-				r.delta.unrouted = map[string]int64{}
-			}
-			r.delta.unrouted[it.why]++
+			r.delta.unroute(it.why)
 		case it.sys != nil:
 			w.addSys(it.sys, r)
 		case it.rec != nil:
@@ -334,10 +331,7 @@ func (w *worker) partialRow(b *builder, nOuts int) {
 func (w *worker) mapSys(m *sysmonMapper, ev *sysEvent, d *delta, outs *[]out) {
 	rec, why := m.mapEvent(ev)
 	if rec == nil {
-		if d.unrouted == nil {
-			d.unrouted = map[string]int64{}
-		}
-		d.unrouted[why]++
+		d.unroute(why)
 		return
 	}
 	ts := d.table(rec.table)
