@@ -66,7 +66,7 @@ func (c *censusScratch) route(w *worker, t []byte, r *result) bool {
 	}
 	lay := &c.lay
 	kind := w.x.kind
-	if kind != kindFlat && lay.cat >= 0 && lay.props >= 0 {
+	if lay.envelope(kind) {
 		cat, props := c.top[lay.cat].val, c.top[lay.props].val
 		if cat[0] != '"' || props[0] != '{' {
 			return false

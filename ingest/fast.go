@@ -522,7 +522,7 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 		return false
 	}
 	kind := w.x.kind
-	if kind != kindFlat && lay.cat >= 0 && lay.props >= 0 {
+	if lay.envelope(kind) {
 		cat, props := f.top[lay.cat].val, f.top[lay.props].val
 		if cat[0] != '"' || props[0] != '{' {
 			return false
@@ -583,7 +583,7 @@ func (f *fastDecoder) line(w *worker, t []byte, line int, r *result) bool {
 func (f *fastDecoder) flatLayout(w *worker, t []byte, line int, r *result) bool {
 	lay := &f.topLay
 	kind := w.x.kind
-	if !lay.learned || lay.fallback || kind == kindStream || (kind != kindFlat && lay.cat >= 0 && lay.props >= 0) {
+	if !lay.learned || lay.fallback || kind == kindStream || lay.envelope(kind) {
 		return false
 	}
 	table := w.x.table

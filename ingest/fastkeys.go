@@ -88,6 +88,12 @@ func (l *keyLayout) check(sp []span) bool {
 	return true
 }
 
+// envelope reports whether the layout's object is a Streaming API envelope
+// (category and properties) for an input whose records are of kind.
+func (l *keyLayout) envelope(kind recordKind) bool {
+	return kind != kindFlat && l.cat >= 0 && l.props >= 0
+}
+
 // refsFor resolves the layout's keys against a table's typer.
 func (l *keyLayout) refsFor(ty *typer) {
 	if l.ty == ty {
