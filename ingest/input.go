@@ -198,7 +198,6 @@ func Open(paths []string, opts Options) (*Set, error) {
 				}
 				fs := newFileSummary(in.name, "unrecognized")
 				fs.Err = "content is not a format rmmhunt reads; skipped"
-				fs.complete = true
 				s.sums.offer(fs, false)
 				continue
 			}

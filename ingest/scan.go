@@ -306,13 +306,13 @@ func (st *scanState) finishInput(ctx context.Context, fs *FileSummary, col *coll
 	if err := ctx.Err(); err != nil {
 		return fs, err
 	}
-	if readErr != nil && !st.limited {
+	if st.limited {
+		return fs, nil // a sample: its summary is not reported
+	}
+	if readErr != nil {
 		fs.Err = readErr.Error()
 	}
-	if !st.limited {
-		fs.complete = fs.Skipped == 0 // every record was decoded
-		st.set.sums.offer(fs, st.census)
-	}
+	st.set.sums.offer(fs, st.census)
 	return fs, nil
 }
 
@@ -346,7 +346,6 @@ func (c *collector) merge(r *result) error {
 	}
 	fs.Skipped += d.skipped
 	fs.Blank += d.blank
-	fs.decoded += d.records - d.skipped
 	for k, v := range d.unrouted {
 		fs.Unrouted[k] += v
 	}

@@ -97,10 +97,6 @@ type FileSummary struct {
 	Tables map[string]*TableSummary
 	// Err is a read error that stopped the file early ("" if none).
 	Err string
-	// complete is true once a scan decoded every record of the file.
-	complete bool
-	// decoded counts records decoded by the scan that produced this summary.
-	decoded int64
 }
 
 // Summary is the run summary over all inputs.
