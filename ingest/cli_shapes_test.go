@@ -279,7 +279,7 @@ func TestHuntFindingsSameEveryShape(t *testing.T) {
 				args = []string{filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(args[0]))))))))}
 			}
 			if got := findings(t, nil, args...); got != want {
-				t.Errorf("findings differ from the flat JSON lines':\n%s\nwant\n%s", firstDiff(got, want), "")
+				t.Errorf("findings differ from the flat JSON lines':\n%s", firstDiff(got, want))
 			}
 		})
 	}
