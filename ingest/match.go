@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"sync"
 )
@@ -184,6 +185,38 @@ func newMatcher(terms [][]byte, sample []byte) *matcher {
 	return m
 }
 
+// rarestWindows returns, for each term, the start of its window: the
+// width bytes (or the whole term, if shorter) whose case-folded bigrams
+// have the least sum of log counts in sample, so the rarest in the data.
+func rarestWindows(terms [][]byte, sample []byte, width int) []int {
+	if len(sample) > sampleBytes {
+		sample = sample[:sampleBytes]
+	}
+	f := make([]uint32, 1<<16)
+	for i := 0; i+1 < len(sample); i++ {
+		f[uint16(lowerTable[sample[i]])<<8|uint16(lowerTable[sample[i+1]])]++
+	}
+	logf := func(a, b byte) float64 { return math.Log(float64(f[uint16(a)<<8|uint16(b)]) + 1) }
+	starts := make([]int, len(terms))
+	for ti, t := range terms {
+		if len(t) <= width {
+			continue
+		}
+		best, bestCost := 0, math.Inf(1)
+		for a := 0; a+width <= len(t); a++ {
+			cost := 0.0
+			for i := a; i+1 < a+width; i++ {
+				cost += logf(t[i], t[i+1])
+			}
+			if cost < bestCost {
+				best, bestCost = a, cost
+			}
+		}
+		starts[ti] = best
+	}
+	return starts
+}
+
 // verify reports whether term e.term occurs in data with its anchor at p.
 func (m *matcher) verify(data []byte, p int, e matchEntry) bool {
 	t := m.terms[e.term]
@@ -341,23 +374,38 @@ type lineScanner interface {
 	name() string // as PrefilterEngine
 }
 
-// goScanner is the pure-Go engine: the anchored matcher, then the escape
-// and fold scans.
+// goScanner is the pure-Go engine: the anchored matcher then the escape
+// scan, or the Teddy matcher (teddy.go), which finds both in one pass;
+// then the fold scan.
 type goScanner struct {
 	pf *prefilter
-	m  *matcher
+	m  *matcher // nil when td is set
+	td *teddy
 }
 
-// newGoScanner compiles pf's terms, using sample to learn byte frequencies.
+// newGoScanner compiles pf's terms, using sample to learn byte
+// frequencies. It uses Teddy when its AVX2 kernel can run and, on sample,
+// it costs less than the anchors.
 func newGoScanner(pf *prefilter, sample []byte) *goScanner {
-	return &goScanner{pf: pf, m: newMatcher(pf.terms, sample)}
+	m := newMatcher(pf.terms, sample)
+	if teddyAVX2 && !pf.all {
+		s := sample[:min(len(sample), sampleBytes)]
+		if td := newTeddy(pf.terms, s, pf.slash); td != nil && teddyCost(td, s) < anchorCost(m, s) {
+			return &goScanner{pf: pf, td: td}
+		}
+	}
+	return &goScanner{pf: pf, m: m}
 }
 
 func (g *goScanner) name() string { return "go" }
 
 func (g *goScanner) scanLines(data []byte, li *lineIndex, hits []bool) {
-	g.m.scan(data, li, hits)
-	escapeScan(data, li, hits, g.pf.slash, g.pf.all)
+	if g.td != nil {
+		g.td.scan(data, li, hits)
+	} else {
+		g.m.scan(data, li, hits)
+		escapeScan(data, li, hits, g.pf.slash, g.pf.all)
+	}
 	foldScan(data, li, hits, g.pf.folds)
 }
 

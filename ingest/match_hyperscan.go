@@ -220,44 +220,13 @@ type hsState struct {
 	esc   C.uint // first escape id
 }
 
-// hsWindows returns the start of each term's window: the hsWindow bytes
-// (or the whole term) with the least sum of log bigram counts in sample.
-func hsWindows(terms [][]byte, sample []byte) []int {
-	if len(sample) > sampleBytes {
-		sample = sample[:sampleBytes]
-	}
-	f := make([]uint32, 1<<16)
-	for i := 0; i+1 < len(sample); i++ {
-		f[uint16(lowerTable[sample[i]])<<8|uint16(lowerTable[sample[i+1]])]++
-	}
-	logf := func(a, b byte) float64 { return math.Log(float64(f[uint16(a)<<8|uint16(b)]) + 1) }
-	starts := make([]int, len(terms))
-	for ti, t := range terms {
-		if len(t) <= hsWindow {
-			continue
-		}
-		best, bestCost := 0, math.Inf(1)
-		for a := 0; a+hsWindow <= len(t); a++ {
-			cost := 0.0
-			for i := a; i+1 < a+hsWindow; i++ {
-				cost += logf(t[i], t[i+1])
-			}
-			if cost < bestCost {
-				best, bestCost = a, cost
-			}
-		}
-		starts[ti] = best
-	}
-	return starts
-}
-
 func newHSScanner(pf *prefilter, sample []byte) (*hsScanner, error) {
 	type lit struct {
 		b     []byte
 		flags C.uint
 	}
 	var lits []lit
-	win := hsWindows(pf.terms, sample)
+	win := rarestWindows(pf.terms, sample, hsWindow)
 	for i, t := range pf.terms {
 		lits = append(lits, lit{t[win[i]:min(len(t), win[i]+hsWindow)], C.HS_FLAG_CASELESS})
 	}

@@ -57,16 +57,28 @@ func checkHits(t *testing.T, terms []string, data []byte) {
 		return
 	}
 	want := refHits(pf, data)
-	// The build's engine (lineHits), and the pure-Go one whatever the build.
-	for _, eng := range []string{PrefilterEngine, "go"} {
+	// The build's engine (lineHits), the pure-Go one whatever the build,
+	// and each of the pure-Go engine's matchers (Teddy with its AVX2 kernel
+	// where the CPU has one, and without it).
+	for i, eng := range []string{PrefilterEngine, "go", "go-anchors", "go-teddy", "go-teddy-avx2"} {
 		var got []bool
-		if eng == PrefilterEngine {
+		switch {
+		case i == 0:
 			got = pf.lineHits(data, &lineIndex{})
 			if pf.eng.name() != PrefilterEngine {
 				t.Fatalf("terms %q: lineHits used the %s engine, want %s", terms, pf.eng.name(), PrefilterEngine)
 			}
-		} else {
+		case eng == "go":
 			got = scanWith(newGoScanner(pf, data), data, &lineIndex{})
+		case eng == "go-anchors":
+			got = scanWith(&goScanner{pf: pf, m: newMatcher(pf.terms, data)}, data, &lineIndex{})
+		default:
+			td := newTeddy(pf.terms, data, pf.slash)
+			if td == nil || pf.all || eng == "go-teddy-avx2" && !teddyAVX2 {
+				continue
+			}
+			td.simd = eng == "go-teddy-avx2"
+			got = scanWith(&goScanner{pf: pf, td: td}, data, &lineIndex{})
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			for i := range want {
