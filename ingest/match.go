@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/rmmhunt/rmmhunt/ingest/internal/simdscan"
 )
 
 // The prefilter's matcher finds, in a chunk of raw lines, the lines that
@@ -388,7 +390,7 @@ type goScanner struct {
 // it costs less than the anchors.
 func newGoScanner(pf *prefilter, sample []byte) *goScanner {
 	m := newMatcher(pf.terms, sample)
-	if teddyAVX2 && !pf.all {
+	if simdscan.Available && !pf.all {
 		s := sample[:min(len(sample), sampleBytes)]
 		if td := newTeddy(pf.terms, s, pf.slash); td != nil && teddyCost(td, s) < anchorCost(m, s) {
 			return &goScanner{pf: pf, td: td}

@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/rmmhunt/rmmhunt/ingest/internal/simdscan"
 )
 
 // refHits is the obviously right answer lineHits must give: a line is a
@@ -74,7 +76,7 @@ func checkHits(t *testing.T, terms []string, data []byte) {
 			got = scanWith(&goScanner{pf: pf, m: newMatcher(pf.terms, data)}, data, &lineIndex{})
 		default:
 			td := newTeddy(pf.terms, data, pf.slash)
-			if td == nil || pf.all || eng == "go-teddy-avx2" && !teddyAVX2 {
+			if td == nil || pf.all || eng == "go-teddy-avx2" && !simdscan.Available {
 				continue
 			}
 			td.simd = eng == "go-teddy-avx2"

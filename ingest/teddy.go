@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math/bits"
 	"slices"
+
+	"github.com/rmmhunt/rmmhunt/ingest/internal/simdscan"
 )
 
 // The pure-Go engine's second matcher, after Teddy (the SIMD literal
@@ -13,7 +15,7 @@ import (
 // buckets. For each byte of a window position, two 16-entry tables map the
 // byte's low and high nibble to the buckets that accept that nibble there.
 // A text position is a candidate when, for some bucket, all six lookups
-// accept it: with AVX2 that is 32 positions per step (teddy_amd64.s), and
+// accept it: with AVX2 that is 32 positions per step (package simdscan), and
 // the same tables decide it one position at a time in Go (the tail of a
 // chunk, and the tests). Only candidates are checked against the terms of
 // their buckets.
@@ -29,16 +31,7 @@ import (
 // cheaper of the two matchers.
 
 // teddyWidth is the number of bytes in a term's window.
-const teddyWidth = 3
-
-// teddyTables holds the AVX2 kernel's constants, 32 bytes each (the
-// 16-entry nibble tables twice, one per 128-bit lane). teddy_amd64.s
-// depends on the field order.
-type teddyTables struct {
-	lo0, hi0, lo1, hi1, lo2, hi2 [32]byte // bucket bits by nibble, per window byte
-	nibble                       [32]byte // 0x0f
-	backslash, esc1, esc2        [32]byte // '\\', then the bytes after it that make an escape
-}
+const teddyWidth = simdscan.Width
 
 // teddyEntry is one term whose window starts off bytes into it.
 type teddyEntry struct {
@@ -48,11 +41,11 @@ type teddyEntry struct {
 
 // teddy is a compiled term set.
 type teddy struct {
-	tab     teddyTables
+	tab     simdscan.Tables
 	terms   [][]byte
 	buckets [8][]teddyEntry
 	slash   bool // \/ may hide a term
-	simd    bool // use the AVX2 kernel (teddyAVX2 and the CPU has AVX2)
+	simd    bool // use the AVX2 kernel (simdscan.Available)
 }
 
 // newTeddy compiles lower-cased ASCII terms; it returns nil when a term is
@@ -63,7 +56,7 @@ func newTeddy(terms [][]byte, sample []byte, slash bool) *teddy {
 			return nil
 		}
 	}
-	td := &teddy{terms: terms, slash: slash, simd: teddyAVX2}
+	td := &teddy{terms: terms, slash: slash, simd: simdscan.Available}
 	starts := rarestWindows(terms, sample, teddyWidth)
 	// Distinct windows, sorted so that neighbours (which share buckets
 	// when there are more than eight) share bytes.
@@ -78,7 +71,7 @@ func newTeddy(terms [][]byte, sample []byte, slash bool) *teddy {
 	for i, w := range distinct {
 		bucketOf[w] = i * 8 / len(distinct)
 	}
-	tabs := [teddyWidth][2]*[32]byte{{&td.tab.lo0, &td.tab.hi0}, {&td.tab.lo1, &td.tab.hi1}, {&td.tab.lo2, &td.tab.hi2}}
+	tabs := [teddyWidth][2]*[32]byte{{&td.tab.Lo0, &td.tab.Hi0}, {&td.tab.Lo1, &td.tab.Hi1}, {&td.tab.Lo2, &td.tab.Hi2}}
 	for i, w := range wins {
 		b := bucketOf[w]
 		td.buckets[b] = append(td.buckets[b], teddyEntry{int32(i), int32(starts[i])})
@@ -94,13 +87,13 @@ func newTeddy(terms [][]byte, sample []byte, slash bool) *teddy {
 			}
 		}
 	}
-	for i := range td.tab.nibble {
-		td.tab.nibble[i] = 0x0f
-		td.tab.backslash[i] = '\\'
-		td.tab.esc1[i] = 'u'
-		td.tab.esc2[i] = 'u'
+	for i := range td.tab.Nibble {
+		td.tab.Nibble[i] = 0x0f
+		td.tab.Esc0[i] = '\\'
+		td.tab.Esc1[i] = 'u'
+		td.tab.Esc2[i] = 'u'
 		if slash {
-			td.tab.esc2[i] = '/'
+			td.tab.Esc2[i] = '/'
 		}
 	}
 	return td
@@ -119,7 +112,7 @@ func casesOfByte(c byte) []byte {
 func (td *teddy) bucketsAt(data []byte, p int) byte {
 	t := &td.tab
 	a, b, c := data[p], data[p+1], data[p+2]
-	return t.lo0[a&15] & t.hi0[a>>4] & t.lo1[b&15] & t.hi1[b>>4] & t.lo2[c&15] & t.hi2[c>>4]
+	return t.Lo0[a&15] & t.Hi0[a>>4] & t.Lo1[b&15] & t.Hi1[b>>4] & t.Lo2[c&15] & t.Hi2[c>>4]
 }
 
 // escapeAt reports whether data[p] is a backslash followed by a byte that
@@ -131,8 +124,8 @@ func (td *teddy) escapeAt(data []byte, p int) bool {
 // next returns the first candidate position at or after from: a position
 // where a bucket's window may start, or an escape may.
 func (td *teddy) next(data []byte, from int) (int, bool) {
-	if td.simd && from+teddySpan <= len(data) {
-		p, ok := teddyFind(data, from, &td.tab)
+	if td.simd && from+simdscan.Span <= len(data) {
+		p, ok := simdscan.Find(data, from, &td.tab)
 		if ok {
 			return p, true
 		}

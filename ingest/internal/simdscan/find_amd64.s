@@ -2,17 +2,17 @@
 
 #include "textflag.h"
 
-// func teddyFindAVX2(data *byte, n, from int, t *teddyTables) (p int, found bool)
+// func findAVX2(data *byte, n, from int, t *Tables) (p int, found bool)
 //
 // For p = from, from+32, ... while p+34 <= n: load the 32 bytes at p, p+1
 // and p+2; for each, look up the bucket bits of its low and high nibbles
 // (VPSHUFB) and AND them all; a non-zero byte is a candidate window start.
-// Also a candidate: a backslash followed by esc1 or esc2. Return the first
+// Also a candidate: Esc0 followed by Esc1 or Esc2. Return the first
 // candidate, or the first position not examined and found=false.
 //
-// teddyTables: lo0 0, hi0 32, lo1 64, hi1 96, lo2 128, hi2 160,
-// nibble 192, backslash 224, esc1 256, esc2 288.
-TEXT ·teddyFindAVX2(SB), NOSPLIT, $0-41
+// Tables: Lo0 0, Hi0 32, Lo1 64, Hi1 96, Lo2 128, Hi2 160,
+// Nibble 192, Esc0 224, Esc1 256, Esc2 288.
+TEXT ·findAVX2(SB), NOSPLIT, $0-41
 	MOVQ data+0(FP), SI
 	MOVQ n+8(FP), DX
 	MOVQ from+16(FP), CX
