@@ -30,11 +30,11 @@ import (
 var parallelReads = true
 
 // parChunk is the byte range a chunk owns (tests shrink it).
-var parChunk int64 = chunkBytes
+var parChunk int64 = 256 << 10
 
 // parTail is how far past its range a worker reads at first, to finish its
 // last line without a second read.
-const parTail = 64 << 10
+const parTail = 16 << 10
 
 // parallelOK reports whether an input is read by the workers themselves.
 // Over-long lines are rejected as the reading goroutine rejects them only
