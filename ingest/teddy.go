@@ -226,3 +226,13 @@ func anchorCost(m *matcher, sample []byte) float64 {
 func teddyCost(td *teddy, sample []byte) float64 {
 	return 0.3*float64(len(sample)) + 15*float64(td.candidates(sample))
 }
+
+// PrefilterDescription names the prefilter engine (PrefilterEngine) and
+// says whether the Teddy matcher's AVX2 kernel runs here, for `rmmhunt
+// version`.
+func PrefilterDescription() string {
+	if simdscan.Available {
+		return PrefilterEngine + " (AVX2 kernel)"
+	}
+	return PrefilterEngine + " (no AVX2 kernel: not amd64, -tags purego, or a CPU without AVX2)"
+}

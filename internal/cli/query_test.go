@@ -64,7 +64,7 @@ func TestOutputFailsFast(t *testing.T) {
 }
 
 func TestVersionText(t *testing.T) {
-	pf := ingest.PrefilterEngine + "\n"
+	pf := ingest.PrefilterDescription() + "\n"
 	stamped := &debug.BuildInfo{GoVersion: "go1.26.0", Settings: []debug.BuildSetting{
 		{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "c016175e2a1b00112233445566778899aabbccdd"},
 		{Key: "vcs.time", Value: "2026-03-01T10:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}

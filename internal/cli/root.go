@@ -181,7 +181,7 @@ func versionText(bi *debug.BuildInfo) string {
 	if bi != nil && bi.GoVersion != "" {
 		fmt.Fprintf(&b, "go       %s\n", bi.GoVersion)
 	}
-	fmt.Fprintf(&b, "prefilter %s\n", ingest.PrefilterEngine)
+	fmt.Fprintf(&b, "prefilter %s\n", ingest.PrefilterDescription())
 	return b.String()
 }
 
