@@ -1,8 +1,8 @@
-# rmmhunt — developer tasks. CI (.ci/run) runs `make lint`, `go test ./...` and `make fuzz FUZZTIME=3s`.
+# rmmhunt — developer tasks. CI (.ci/run) runs `make lint`, `go test ./...`, `make test-hyperscan`, `make test-purego` and `make fuzz FUZZTIME=3s`.
 GO ?= go
 STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 
-.PHONY: all build build-hyperscan test test-short test-hyperscan lint fuzz bench bench-hyperscan conformance corpus report-screenshot clean
+.PHONY: all build build-hyperscan test test-short test-hyperscan test-purego lint fuzz bench bench-hyperscan conformance corpus report-screenshot clean
 
 all: build test
 
@@ -19,6 +19,12 @@ build-hyperscan:
 test-hyperscan:
 	CGO_ENABLED=1 $(GO) test -tags hyperscan ./ingest
 	CGO_ENABLED=1 $(STATICCHECK) -tags hyperscan ./ingest
+
+# The build without assembly (what non-amd64 machines get): the prefilter's
+# anchors alone, with the same answers.
+test-purego:
+	$(GO) vet -tags purego ./...
+	$(GO) test -tags purego ./ingest/...
 
 test-short:
 	$(GO) test -short ./...

@@ -77,6 +77,41 @@ func (a *matchAnchor) table(rel, width int) *keyTable {
 	return kt
 }
 
+// add files term ti (t) under a, anchored at t[k]; a hit of the anchor
+// checks skip bytes from k on (1 for a byte anchor, a Teddy window's
+// width). The key: 4 bytes right after those or right before the anchor if
+// the term has them, else any 4 bytes of it, else 2; the rarer the
+// anchor position's neighbourhood the better, so callers anchor a byte at
+// its first occurrence.
+func (a *matchAnchor) add(t []byte, ti, k, skip int) {
+	rel, width := 0, 0
+	for _, w := range []int{4, 2} {
+		if len(t) < w {
+			continue
+		}
+		switch {
+		case k+skip+w <= len(t):
+			rel = skip
+		case k-w >= 0:
+			rel = -w
+		default:
+			rel = -k // the term's first w bytes
+		}
+		width = w
+		break
+	}
+	e := matchEntry{int32(ti), int32(k)}
+	if width == 0 {
+		a.always = append(a.always, e)
+		return
+	}
+	kt := a.table(rel, width)
+	key, _ := kt.key(t, k)
+	kt.entries[key] = append(kt.entries[key], e)
+	h := keyHash(key)
+	kt.bits[h>>6] |= 1 << (h & 63)
+}
+
 // matcher is a compiled prefilter term set; build it once per scan.
 type matcher struct {
 	terms   [][]byte
@@ -149,37 +184,7 @@ func newMatcher(terms [][]byte, sample []byte) *matcher {
 			chosen[best] = a
 			anchorOrder = append(anchorOrder, best)
 		}
-		// The key: 4 bytes right after or right before the anchor if the
-		// term has them, else any 4 bytes of it, else 2; the rarer the
-		// anchor position's neighbourhood the better, so among equal
-		// choices take the first occurrence of the anchor.
-		k := bytes.IndexByte(t, best)
-		rel, width := 0, 0
-		for _, w := range []int{4, 2} {
-			if len(t) < w {
-				continue
-			}
-			switch {
-			case k+1+w <= len(t):
-				rel = 1
-			case k-w >= 0:
-				rel = -w
-			default:
-				rel = -k // the term's first w bytes
-			}
-			width = w
-			break
-		}
-		e := matchEntry{int32(ti), int32(k)}
-		if width == 0 {
-			a.always = append(a.always, e)
-			continue
-		}
-		kt := a.table(rel, width)
-		key, _ := kt.key(t, k)
-		kt.entries[key] = append(kt.entries[key], e)
-		h := keyHash(key)
-		kt.bits[h>>6] |= 1 << (h & 63)
+		a.add(t, ti, bytes.IndexByte(t, best), 1)
 	}
 	for _, c := range anchorOrder {
 		m.anchors = append(m.anchors, chosen[c])
@@ -392,7 +397,7 @@ func newGoScanner(pf *prefilter, sample []byte) *goScanner {
 	m := newMatcher(pf.terms, sample)
 	if simdscan.Available && !pf.all {
 		s := sample[:min(len(sample), sampleBytes)]
-		if td := newTeddy(pf.terms, s, pf.slash); td != nil && teddyCost(td, s) < anchorCost(m, s) {
+		if td, cost := bestTeddy(pf.terms, s, pf.slash); td != nil && cost < anchorCost(m, s) {
 			return &goScanner{pf: pf, td: td}
 		}
 	}

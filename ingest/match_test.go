@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,12 +76,26 @@ func checkHits(t *testing.T, terms []string, data []byte) {
 		case eng == "go-anchors":
 			got = scanWith(&goScanner{pf: pf, m: newMatcher(pf.terms, data)}, data, &lineIndex{})
 		default:
-			td := newTeddy(pf.terms, data, pf.slash)
-			if td == nil || pf.all || eng == "go-teddy-avx2" && !simdscan.Available {
+			if pf.all || eng == "go-teddy-avx2" && !simdscan.Available || slices.ContainsFunc(pf.terms, func(t []byte) bool { return len(t) < teddyWidth }) {
 				continue
 			}
-			td.simd = eng == "go-teddy-avx2"
-			got = scanWith(&goScanner{pf: pf, td: td}, data, &lineIndex{})
+			// Windows from covers (at most teddyMaxWindows of them) and
+			// each term's rarest (as many as the terms: buckets alias).
+			var tds []*teddy
+			cnt := trigramCounts(pf.terms, data)
+			for _, per := range []float64{1, 4096} {
+				if starts := coverWindows(pf.terms, cnt, per); starts != nil {
+					tds = append(tds, newTeddy(pf.terms, starts, pf.slash))
+				}
+			}
+			tds = append(tds, newTeddy(pf.terms, rarestWindows(pf.terms, data, teddyWidth), pf.slash))
+			for _, td := range tds {
+				td.simd = eng == "go-teddy-avx2"
+				got = scanWith(&goScanner{pf: pf, td: td}, data, &lineIndex{})
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					break
+				}
+			}
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			for i := range want {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"fmt"
 	"math/bits"
 	"slices"
 
@@ -10,71 +11,77 @@ import (
 
 // The pure-Go engine's second matcher, after Teddy (the SIMD literal
 // matcher of Hyperscan and of Rust's aho-corasick crate): every term is
-// represented by a window of three of its bytes (the rarest in a sample of
-// the data, see rarestWindows), and the windows are put in at most eight
-// buckets. For each byte of a window position, two 16-entry tables map the
-// byte's low and high nibble to the buckets that accept that nibble there.
-// A text position is a candidate when, for some bucket, all six lookups
-// accept it: with AVX2 that is 32 positions per step (package simdscan), and
-// the same tables decide it one position at a time in Go (the tail of a
-// chunk, and the tests). Only candidates are checked against the terms of
-// their buckets.
+// represented by a window of three of its bytes, and the distinct windows
+// are put in at most eight buckets. For each byte of a window position,
+// two 16-entry tables map the byte's low and high nibble to the buckets
+// that accept that nibble there. A text position is a candidate when, for
+// some bucket, all six lookups accept it: with AVX2 that is 32 positions
+// per step (package simdscan), and the same tables decide it one position
+// at a time in Go (the tail of a chunk, and the tests). At a candidate,
+// each window of its buckets that is there is checked like an anchor of
+// the anchor matcher: a key of the bytes around it, then whole terms.
 //
 // The same step finds the backslashes that may start an escape hiding a
 // term (\u, and \/ when a term holds a slash), so one pass over a chunk
 // replaces the anchor matcher's several (one per anchor byte and case,
 // then one for escapes). Letters match both cases: a term byte that is a
-// letter accepts the high nibble of either case. With eight or fewer
-// distinct windows the tables are exact (each bucket is one window); with
-// more, buckets share windows and candidates become more frequent, so
-// newGoScanner uses Teddy only when a sample of the data says it is the
-// cheaper of the two matchers.
+// letter accepts the high nibble of either case.
+//
+// The windows: with eight or fewer the tables are exact (a bucket is one
+// window); with more, buckets share windows and candidates multiply. So
+// the windows are chosen as a small cover of the terms (greedy weighted
+// set cover over the terms' trigrams, weighed by their counts in a sample
+// of the data plus a cost per window): two terms get their two rarest
+// windows, 200 domains a few windows that many of them share. newGoScanner
+// uses Teddy only when the sample says it is the cheaper matcher.
 
 // teddyWidth is the number of bytes in a term's window.
 const teddyWidth = simdscan.Width
 
-// teddyEntry is one term whose window starts off bytes into it.
-type teddyEntry struct {
-	term int32
-	off  int32
+// teddyMaxWindows is the most windows a Teddy matcher is built with
+// (beyond, its buckets would accept nearly everything).
+const teddyMaxWindows = 16
+
+// teddyWindow is one distinct window and the terms that use it.
+type teddyWindow struct {
+	w [teddyWidth]byte // lower case
+	a *matchAnchor     // the terms, anchored at their window's start
 }
 
 // teddy is a compiled term set.
 type teddy struct {
 	tab     simdscan.Tables
-	terms   [][]byte
-	buckets [8][]teddyEntry
+	m       *matcher // the terms (for hitAt); no anchors of its own
+	buckets [8][]teddyWindow
 	slash   bool // \/ may hide a term
 	simd    bool // use the AVX2 kernel (simdscan.Available)
 }
 
-// newTeddy compiles lower-cased ASCII terms; it returns nil when a term is
-// shorter than a window. slash: a backslash-slash escape may hide a term.
-func newTeddy(terms [][]byte, sample []byte, slash bool) *teddy {
-	for _, t := range terms {
-		if len(t) < teddyWidth {
-			return nil
-		}
-	}
-	td := &teddy{terms: terms, slash: slash, simd: simdscan.Available}
-	starts := rarestWindows(terms, sample, teddyWidth)
+// newTeddy compiles lower-cased ASCII terms with the given window starts
+// (see coverWindows). slash: a backslash-slash escape may hide a term.
+// Without terms it finds only the escapes.
+func newTeddy(terms [][]byte, starts []int, slash bool) *teddy {
+	td := &teddy{m: &matcher{terms: terms}, slash: slash, simd: simdscan.Available}
 	// Distinct windows, sorted so that neighbours (which share buckets
 	// when there are more than eight) share bytes.
+	byWin := map[string]*teddyWindow{}
 	var wins []string
 	for i, t := range terms {
-		wins = append(wins, string(t[starts[i]:starts[i]+teddyWidth]))
+		w := string(t[starts[i] : starts[i]+teddyWidth])
+		tw := byWin[w]
+		if tw == nil {
+			tw = &teddyWindow{a: &matchAnchor{}}
+			copy(tw.w[:], w)
+			byWin[w] = tw
+			wins = append(wins, w)
+		}
+		tw.a.add(t, i, starts[i], teddyWidth)
 	}
-	distinct := slices.Clone(wins)
-	slices.Sort(distinct)
-	distinct = slices.Compact(distinct)
-	bucketOf := map[string]int{}
-	for i, w := range distinct {
-		bucketOf[w] = i * 8 / len(distinct)
-	}
+	slices.Sort(wins)
 	tabs := [teddyWidth][2]*[32]byte{{&td.tab.Lo0, &td.tab.Hi0}, {&td.tab.Lo1, &td.tab.Hi1}, {&td.tab.Lo2, &td.tab.Hi2}}
 	for i, w := range wins {
-		b := bucketOf[w]
-		td.buckets[b] = append(td.buckets[b], teddyEntry{int32(i), int32(starts[i])})
+		b := i * 8 / len(wins)
+		td.buckets[b] = append(td.buckets[b], *byWin[w])
 		bit := byte(1) << b
 		for j := 0; j < teddyWidth; j++ {
 			c := w[j]
@@ -97,6 +104,119 @@ func newTeddy(terms [][]byte, sample []byte, slash bool) *teddy {
 		}
 	}
 	return td
+}
+
+// trigram is the key of a lower-cased three-byte window.
+func trigram(b []byte, i int) uint32 {
+	return uint32(lowerTable[b[i]])<<16 | uint32(lowerTable[b[i+1]])<<8 | uint32(lowerTable[b[i+2]])
+}
+
+// trigramCounts counts, in sample, the trigrams of the terms.
+func trigramCounts(terms [][]byte, sample []byte) map[uint32]int {
+	cnt := map[uint32]int{}
+	for _, t := range terms {
+		for i := 0; i+teddyWidth <= len(t); i++ {
+			cnt[trigram(t, i)] = 0
+		}
+	}
+	for i := 0; i+teddyWidth <= len(sample); i++ {
+		if n, ok := cnt[trigram(sample, i)]; ok {
+			cnt[trigram(sample, i)] = n + 1
+		}
+	}
+	return cnt
+}
+
+// coverWindows chooses a window for each term: greedily, the trigram with
+// the most terms not yet covered per (count in the sample + perWindow),
+// until every term is covered. It returns nil when a term is shorter than
+// a window or more than teddyMaxWindows windows would be needed.
+func coverWindows(terms [][]byte, cnt map[uint32]int, perWindow float64) []int {
+	holders := map[uint32][]int32{} // the terms holding each trigram
+	for ti, t := range terms {
+		if len(t) < teddyWidth {
+			return nil
+		}
+		for i := 0; i+teddyWidth <= len(t); i++ {
+			g := trigram(t, i)
+			if h := holders[g]; len(h) == 0 || h[len(h)-1] != int32(ti) {
+				holders[g] = append(h, int32(ti))
+			}
+		}
+	}
+	grams := make([]uint32, 0, len(holders))
+	for g := range holders {
+		grams = append(grams, g)
+	}
+	slices.Sort(grams) // ties go to the smallest trigram: deterministic
+	open := make([]int, len(grams)) // terms not yet covered, by trigram
+	for i, g := range grams {
+		open[i] = len(holders[g])
+	}
+	index := make(map[uint32]int, len(grams))
+	for i, g := range grams {
+		index[g] = i
+	}
+	starts := make([]int, len(terms))
+	for i := range starts {
+		starts[i] = -1
+	}
+	for left, windows := len(terms), 0; left > 0; windows++ {
+		if windows == teddyMaxWindows {
+			return nil
+		}
+		best, bestScore := -1, 0.0
+		for i, g := range grams {
+			if open[i] == 0 {
+				continue
+			}
+			if score := float64(open[i]) / (float64(cnt[g]) + perWindow); score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		g := grams[best]
+		for _, ti := range holders[g] {
+			if starts[ti] >= 0 {
+				continue
+			}
+			t := terms[ti]
+			for i := 0; i+teddyWidth <= len(t); i++ {
+				if trigram(t, i) == g && starts[ti] < 0 {
+					starts[ti] = i
+				}
+				open[index[trigram(t, i)]]--
+			}
+			left--
+		}
+	}
+	return starts
+}
+
+// bestTeddy builds Teddy matchers from covers with several costs per
+// window and returns the cheapest on sample with its cost, or nil when
+// none can be built.
+func bestTeddy(terms [][]byte, sample []byte, slash bool) (*teddy, float64) {
+	for _, t := range terms {
+		if len(t) < teddyWidth {
+			return nil, 0
+		}
+	}
+	cnt := trigramCounts(terms, sample)
+	var best *teddy
+	bestCost := 0.0
+	seen := map[string]bool{}
+	for _, per := range []float64{1, 16, 256, 4096} {
+		starts := coverWindows(terms, cnt, per)
+		if starts == nil || seen[fmt.Sprint(starts)] {
+			continue
+		}
+		seen[fmt.Sprint(starts)] = true
+		td := newTeddy(terms, starts, slash)
+		if c := teddyCost(td, sample); best == nil || c < bestCost {
+			best, bestCost = td, c
+		}
+	}
+	return best, bestCost
 }
 
 // casesOfByte returns c and, for a letter, its other case.
@@ -157,25 +277,14 @@ func (td *teddy) confirm(data []byte, p int) bool {
 		return false
 	}
 	for bs := td.bucketsAt(data, p); bs != 0; bs &= bs - 1 {
-		for _, e := range td.buckets[bits.TrailingZeros8(bs)] {
-			t := td.terms[e.term]
-			s := p - int(e.off)
-			if s >= 0 && s+len(t) <= len(data) && equalFold(data[s:s+len(t)], t) {
+		for _, w := range td.buckets[bits.TrailingZeros8(bs)] {
+			if lowerTable[data[p]] == w.w[0] && lowerTable[data[p+1]] == w.w[1] && lowerTable[data[p+2]] == w.w[2] &&
+				td.m.hitAt(data, p, w.a) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// equalFold reports whether s, ASCII-lower-cased, is t.
-func equalFold(s, t []byte) bool {
-	for i, c := range t {
-		if lowerTable[s[i]] != c {
-			return false
-		}
-	}
-	return true
 }
 
 // scan marks in hits the lines of data that hold a term or an escape that
