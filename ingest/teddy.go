@@ -148,7 +148,7 @@ func coverWindows(terms [][]byte, cnt map[uint32]int, perWindow float64) []int {
 	for g := range holders {
 		grams = append(grams, g)
 	}
-	slices.Sort(grams) // ties go to the smallest trigram: deterministic
+	slices.Sort(grams)              // ties go to the smallest trigram: deterministic
 	open := make([]int, len(grams)) // terms not yet covered, by trigram
 	for i, g := range grams {
 		open[i] = len(holders[g])
