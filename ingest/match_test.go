@@ -82,9 +82,9 @@ func checkHits(t *testing.T, terms []string, data []byte) {
 			// Windows from covers (at most teddyMaxWindows of them) and
 			// each term's rarest (as many as the terms: buckets alias).
 			var tds []*teddy
-			cnt := trigramCounts(pf.terms, data)
+			tg := newTermGrams(pf.terms, data)
 			for _, per := range []float64{1, 4096} {
-				if starts := coverWindows(pf.terms, cnt, per); starts != nil {
+				if starts := tg.cover(per); starts != nil {
 					tds = append(tds, newTeddy(pf.terms, starts, pf.slash))
 				}
 			}
@@ -131,6 +131,9 @@ func TestLineHits(t *testing.T) {
 	} {
 		checkHits(t, terms, data)
 	}
+	// Terms that repeat a trigram, once a cover panicked on them.
+	checkHits(t, []string{"00001", "000"}, []byte("0000"))
+	checkHits(t, []string{"abcabcz", "abc"}, bytes.Repeat([]byte("xx abc yy\n"), 50))
 	if pf := newPrefilter([]string{"é"}); pf != nil {
 		t.Fatal("non-ASCII term accepted")
 	}
@@ -189,6 +192,27 @@ func TestLineHitsRandom(t *testing.T) {
 			}
 			data = append(data, t...)
 			data = append(data, alpha[r.Intn(len(alpha))])
+		}
+		checkHits(t, terms, data)
+	}
+}
+
+// TestLineHitsRepeats: terms and text over two letters, so that terms
+// repeat their trigrams and share them with each other.
+func TestLineHitsRepeats(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for iter := 0; iter < 500; iter++ {
+		var terms []string
+		for n := 1 + r.Intn(6); n > 0; n-- {
+			b := make([]byte, 3+r.Intn(6))
+			for i := range b {
+				b[i] = "aB"[r.Intn(2)]
+			}
+			terms = append(terms, string(b))
+		}
+		data := make([]byte, r.Intn(300))
+		for i := range data {
+			data[i] = "abAB\n"[r.Intn(5)]
 		}
 		checkHits(t, terms, data)
 	}

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"fmt"
 	"math/bits"
 	"slices"
 
@@ -58,7 +57,7 @@ type teddy struct {
 }
 
 // newTeddy compiles lower-cased ASCII terms with the given window starts
-// (see coverWindows). slash: a backslash-slash escape may hide a term.
+// (see termGrams.cover). slash: a backslash-slash escape may hide a term.
 // Without terms it finds only the escapes.
 func newTeddy(terms [][]byte, starts []int, slash bool) *teddy {
 	td := &teddy{m: &matcher{terms: terms}, slash: slash, simd: simdscan.Available}
@@ -111,80 +110,95 @@ func trigram(b []byte, i int) uint32 {
 	return uint32(lowerTable[b[i]])<<16 | uint32(lowerTable[b[i+1]])<<8 | uint32(lowerTable[b[i+2]])
 }
 
-// trigramCounts counts, in sample, the trigrams of the terms.
-func trigramCounts(terms [][]byte, sample []byte) map[uint32]int {
-	cnt := map[uint32]int{}
-	for _, t := range terms {
-		for i := 0; i+teddyWidth <= len(t); i++ {
-			cnt[trigram(t, i)] = 0
-		}
-	}
-	for i := 0; i+teddyWidth <= len(sample); i++ {
-		if n, ok := cnt[trigram(sample, i)]; ok {
-			cnt[trigram(sample, i)] = n + 1
-		}
-	}
-	return cnt
+// termGrams is what a cover is chosen from: the distinct trigrams of a
+// term set, with their counts in a sample of the data.
+type termGrams struct {
+	terms   [][]byte
+	grams   []uint32  // sorted (ties in a cover go to the smallest)
+	count   []float64 // per gram: occurrences in the sample
+	holders [][]int32 // per gram: the terms holding it
+	ofTerm  [][]int32 // per term: its distinct grams
 }
 
-// coverWindows chooses a window for each term: greedily, the trigram with
-// the most terms not yet covered per (count in the sample + perWindow),
-// until every term is covered. It returns nil when a term is shorter than
-// a window or more than teddyMaxWindows windows would be needed.
-func coverWindows(terms [][]byte, cnt map[uint32]int, perWindow float64) []int {
-	holders := map[uint32][]int32{} // the terms holding each trigram
-	for ti, t := range terms {
+// newTermGrams indexes the trigrams of terms and counts them in sample; nil
+// when a term is shorter than a window.
+func newTermGrams(terms [][]byte, sample []byte) *termGrams {
+	tg := &termGrams{terms: terms, ofTerm: make([][]int32, len(terms))}
+	index := map[uint32]int32{}
+	for _, t := range terms {
 		if len(t) < teddyWidth {
 			return nil
 		}
 		for i := 0; i+teddyWidth <= len(t); i++ {
-			g := trigram(t, i)
-			if h := holders[g]; len(h) == 0 || h[len(h)-1] != int32(ti) {
-				holders[g] = append(h, int32(ti))
+			index[trigram(t, i)] = 0
+		}
+	}
+	for g := range index {
+		tg.grams = append(tg.grams, g)
+	}
+	slices.Sort(tg.grams)
+	for i, g := range tg.grams {
+		index[g] = int32(i)
+	}
+	tg.count = make([]float64, len(tg.grams))
+	tg.holders = make([][]int32, len(tg.grams))
+	for ti, t := range terms {
+		for i := 0; i+teddyWidth <= len(t); i++ {
+			gi := index[trigram(t, i)]
+			if h := tg.holders[gi]; len(h) == 0 || h[len(h)-1] != int32(ti) {
+				tg.holders[gi] = append(h, int32(ti))
+				tg.ofTerm[ti] = append(tg.ofTerm[ti], gi)
 			}
 		}
 	}
-	grams := make([]uint32, 0, len(holders))
-	for g := range holders {
-		grams = append(grams, g)
+	for i := 0; i+teddyWidth <= len(sample); i++ {
+		if gi, ok := index[trigram(sample, i)]; ok {
+			tg.count[gi]++
+		}
 	}
-	slices.Sort(grams)              // ties go to the smallest trigram: deterministic
-	open := make([]int, len(grams)) // terms not yet covered, by trigram
-	for i, g := range grams {
-		open[i] = len(holders[g])
+	return tg
+}
+
+// cover chooses a window for each term: greedily, the trigram with the
+// most terms not yet covered per (count in the sample + perWindow), until
+// every term is covered. It returns the start of each term's window, or
+// nil when more than teddyMaxWindows windows would be needed.
+func (tg *termGrams) cover(perWindow float64) []int {
+	open := make([]int, len(tg.grams)) // terms not yet covered, by gram
+	for gi, h := range tg.holders {
+		open[gi] = len(h)
 	}
-	index := make(map[uint32]int, len(grams))
-	for i, g := range grams {
-		index[g] = i
-	}
-	starts := make([]int, len(terms))
+	starts := make([]int, len(tg.terms))
 	for i := range starts {
 		starts[i] = -1
 	}
-	for left, windows := len(terms), 0; left > 0; windows++ {
-		if windows == teddyMaxWindows {
-			return nil
-		}
-		best, bestScore := -1, 0.0
-		for i, g := range grams {
-			if open[i] == 0 {
+	for left, windows := len(tg.terms), 0; left > 0; windows++ {
+		best, bestScore, most := -1, 0.0, 0
+		for gi, n := range open {
+			if n == 0 {
 				continue
 			}
-			if score := float64(open[i]) / (float64(cnt[g]) + perWindow); score > bestScore {
-				best, bestScore = i, score
+			most = max(most, n)
+			if score := float64(n) / (tg.count[gi] + perWindow); score > bestScore {
+				best, bestScore = gi, score
 			}
 		}
-		g := grams[best]
-		for _, ti := range holders[g] {
+		if best < 0 || left > most*(teddyMaxWindows-windows) {
+			return nil // no window left, or too many needed
+		}
+		g := tg.grams[best]
+		for _, ti := range tg.holders[best] {
 			if starts[ti] >= 0 {
 				continue
 			}
-			t := terms[ti]
-			for i := 0; i+teddyWidth <= len(t); i++ {
-				if trigram(t, i) == g && starts[ti] < 0 {
+			t := tg.terms[ti]
+			for i := 0; starts[ti] < 0; i++ {
+				if trigram(t, i) == g {
 					starts[ti] = i
 				}
-				open[index[trigram(t, i)]]--
+			}
+			for _, gi := range tg.ofTerm[ti] {
+				open[gi]--
 			}
 			left--
 		}
@@ -196,21 +210,19 @@ func coverWindows(terms [][]byte, cnt map[uint32]int, perWindow float64) []int {
 // window and returns the cheapest on sample with its cost, or nil when
 // none can be built.
 func bestTeddy(terms [][]byte, sample []byte, slash bool) (*teddy, float64) {
-	for _, t := range terms {
-		if len(t) < teddyWidth {
-			return nil, 0
-		}
+	tg := newTermGrams(terms, sample)
+	if tg == nil {
+		return nil, 0
 	}
-	cnt := trigramCounts(terms, sample)
 	var best *teddy
 	bestCost := 0.0
-	seen := map[string]bool{}
+	var tried [][]int
 	for _, per := range []float64{1, 16, 256, 4096} {
-		starts := coverWindows(terms, cnt, per)
-		if starts == nil || seen[fmt.Sprint(starts)] {
+		starts := tg.cover(per)
+		if starts == nil || slices.ContainsFunc(tried, func(s []int) bool { return slices.Equal(s, starts) }) {
 			continue
 		}
-		seen[fmt.Sprint(starts)] = true
+		tried = append(tried, starts)
 		td := newTeddy(terms, starts, slash)
 		if c := teddyCost(td, sample); best == nil || c < bestCost {
 			best, bestCost = td, c
