@@ -8,6 +8,9 @@
 // hyperscan) can still use it. Where the kernel cannot run (not amd64, a
 // CPU without AVX2, or -tags purego) Available is false and the caller
 // examines positions in Go with the same tables.
+//
+// It imports no package of rmmhunt (only golang.org/x/sys/cpu), so that
+// the kernel can be tested alone against its scalar definition.
 package simdscan
 
 // Width is the number of bytes in a window.
