@@ -212,7 +212,7 @@ func sameSizes(files map[string]string, rows, sizes, want map[string]int64) bool
 func machineInfo(cfg config, d *dataset) map[string]string {
 	info := map[string]string{
 		"cores":      strconv.Itoa(runtime.NumCPU()),
-		"workers":    strconv.Itoa(cfg.workers),
+		"workers":    strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cfg.workers)), ","), "[]"),
 		"go":         runtime.Version(),
 		"data":       d.dir,
 		"generator":  d.generator,

@@ -34,7 +34,7 @@ type config struct {
 	seed    int64
 	engines []string
 	runs    int
-	workers int
+	workers []int // worker counts; every query and engine runs at each
 	queries []string
 	now     time.Time
 	out     string
@@ -69,7 +69,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	seed := fs.Int64("seed", 1, "generator seed")
 	engines := fs.String("engines", "rmmhunt,duckdb", "engines: rmmhunt, rmmhunt-hs (built with -tags hyperscan: cgo and libhs), rmmhunt-nopushdown, duckdb")
 	runs := fs.Int("runs", 3, "timed runs per query and engine (the median is reported)")
-	workers := fs.Int("workers", runtime.NumCPU(), "worker threads for every engine")
+	workers := fs.String("workers", strconv.Itoa(runtime.NumCPU()), "worker threads for every engine; a list (1,2) runs each query at each count, interleaved, and reports the speed-up")
 	queries := fs.String("queries", "all", "comma-separated query names (queries/NAME.kql|sql, and 'pack'), or all")
 	now := fs.String("now", "2026-03-08T00:00:00Z", "value of now() for the queries (the generator's data ends here)")
 	out := fs.String("out", "", "also write the results as JSON to this file")
@@ -85,16 +85,23 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	if fs.NArg() > 0 {
 		return 2, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg := config{timeout: *timeout, rows: *rows, seed: *seed, runs: *runs, workers: *workers, out: *out, rmmhunt: *rmmhunt, procFrac: *procFrac}
+	cfg := config{timeout: *timeout, rows: *rows, seed: *seed, runs: *runs, out: *out, rmmhunt: *rmmhunt, procFrac: *procFrac}
 	var err error
+	for _, w := range strings.Split(*workers, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil || n < 1 || slices.Contains(cfg.workers, n) {
+			return 2, fmt.Errorf("--workers %q: want distinct counts >= 1, separated by commas", *workers)
+		}
+		cfg.workers = append(cfg.workers, n)
+	}
 	if cfg.size, err = parseSize(*size); err != nil {
 		return 2, err
 	}
 	if cfg.now, err = time.Parse(time.RFC3339, *now); err != nil {
 		return 2, fmt.Errorf("--now: %w", err)
 	}
-	if cfg.runs < 1 || cfg.workers < 1 || cfg.procFrac < 1 {
-		return 2, errors.New("--runs, --workers and --proc-ratio must be >= 1")
+	if cfg.runs < 1 || cfg.procFrac < 1 {
+		return 2, errors.New("--runs and --proc-ratio must be >= 1")
 	}
 	for _, e := range strings.Split(*engines, ",") {
 		e = strings.TrimSpace(e)
@@ -175,6 +182,7 @@ func parseSize(s string) (int64, error) {
 type measurement struct {
 	Query      string    `json:"query"`
 	Engine     string    `json:"engine"`
+	Workers    int       `json:"workers"`
 	Runs       []float64 `json:"runs_seconds"`
 	Median     float64   `json:"median_seconds"`
 	InputRows  int64     `json:"input_rows"`
@@ -252,26 +260,28 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 		}
 		var jobs []*job
 		for _, eng := range cfg.engines {
-			j := &job{m: measurement{Query: q, Engine: eng, InputRows: inRows, InputBytes: inBytes}}
-			switch {
-			case eng == "duckdb" && sqlText == "":
-				continue // the pack has no SQL side
-			case eng == "duckdb":
-				sqlFile := filepath.Join(cfg.dataDir, q+".run.sql")
-				if err := os.WriteFile(sqlFile, []byte(strings.ReplaceAll(sqlText, "{{NOW}}", duckdbTime(cfg.now))), 0o644); err != nil {
-					return 1, err
+			for _, workers := range cfg.workers {
+				j := &job{m: measurement{Query: q, Engine: eng, Workers: workers, InputRows: inRows, InputBytes: inBytes}}
+				switch {
+				case eng == "duckdb" && sqlText == "":
+					continue // the pack has no SQL side
+				case eng == "duckdb":
+					sqlFile := filepath.Join(cfg.dataDir, q+".run.sql")
+					if err := os.WriteFile(sqlFile, []byte(strings.ReplaceAll(sqlText, "{{NOW}}", duckdbTime(cfg.now))), 0o644); err != nil {
+						return 1, err
+					}
+					j.argv = []string{self, "duckdb-exec", "--threads", strconv.Itoa(workers), "--sql", sqlFile}
+					for _, t := range tables {
+						j.argv = append(j.argv, "--table", t+"="+data.files[t])
+					}
+				case eng == "rmmhunt-hs":
+					j.argv = rmmhuntArgs(cfg.rmmhuntHS, eng, q, kqlPath, cfg, workers, tables, data)
+				default:
+					j.argv = rmmhuntArgs(rmmhuntBin, eng, q, kqlPath, cfg, workers, tables, data)
 				}
-				j.argv = []string{self, "duckdb-exec", "--threads", strconv.Itoa(cfg.workers), "--sql", sqlFile}
-				for _, t := range tables {
-					j.argv = append(j.argv, "--table", t+"="+data.files[t])
-				}
-			case eng == "rmmhunt-hs":
-				j.argv = rmmhuntArgs(cfg.rmmhuntHS, eng, q, kqlPath, cfg, tables, data)
-			default:
-				j.argv = rmmhuntArgs(rmmhuntBin, eng, q, kqlPath, cfg, tables, data)
+				j.sets = setColumns(sqlText)
+				jobs = append(jobs, j)
 			}
-			j.sets = setColumns(sqlText)
-			jobs = append(jobs, j)
 		}
 		for r := 0; r < cfg.runs; r++ {
 			for _, j := range jobs {
@@ -293,11 +303,11 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 			}
 		}
 		for _, j := range jobs {
-			m, eng := j.m, j.m.Engine
+			m := j.m
 			if m.Error == "" {
 				m.Median = median(m.Runs)
 				m.RowsPerSec = float64(inRows) / m.Median
-				m.MBPerCore = float64(inBytes) / 1e6 / m.Median / float64(cfg.workers)
+				m.MBPerCore = float64(inBytes) / 1e6 / m.Median / float64(m.Workers)
 				if q == packQuery {
 					m.ResultRows = -1
 				} else if res, err := decodeResult(j.first); err != nil {
@@ -306,28 +316,30 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 					m.Error = err.Error()
 				} else {
 					m.ResultRows = len(n.Rows)
-					answers[eng] = n
+					answers[m.label()] = n
 				}
 			}
 			if m.Error == "" {
-				fmt.Fprintf(stderr, "bench: %-14s %-18s median %.3fs of %v\n", q, eng, m.Median, m.Runs)
+				fmt.Fprintf(stderr, "bench: %-14s %-22s median %.3fs of %v\n", q, m.label(), m.Median, m.Runs)
 			} else {
 				failed = true
-				fmt.Fprintf(stderr, "bench: %s on %s failed: %s\n", eng, q, m.Error)
+				fmt.Fprintf(stderr, "bench: %s on %s failed: %s\n", m.label(), q, m.Error)
 			}
 			results = append(results, m)
 		}
-		// Every engine must give DuckDB's answer.
-		if ref, ok := answers["duckdb"]; ok {
+		// Every engine, at every worker count, must give DuckDB's answer
+		// (DuckDB's at the first count).
+		refLabel := measurement{Engine: "duckdb", Workers: cfg.workers[0]}.label()
+		if ref, ok := answers[refLabel]; ok {
 			for i := range results {
 				m := &results[i]
-				if m.Query != q || m.Engine == "duckdb" || m.Error != "" {
+				if m.Query != q || m.label() == refLabel || m.Error != "" {
 					continue
 				}
-				if d := diff(m.Engine, answers[m.Engine], "duckdb", ref); d != "" {
+				if d := diff(m.label(), answers[m.label()], "duckdb", ref); d != "" {
 					failed = true
 					m.Checked = "DIFFERS"
-					fmt.Fprintf(stderr, "bench: %s and duckdb disagree on %s: %s\n", m.Engine, q, d)
+					fmt.Fprintf(stderr, "bench: %s and duckdb disagree on %s: %s\n", m.label(), q, d)
 				} else {
 					m.Checked = "same"
 				}
@@ -341,12 +353,13 @@ func bench(cfg config, stdout, stderr io.Writer) (int, error) {
 			continue
 		}
 		for _, d := range results {
-			if d.Query == m.Query && d.Engine == "duckdb" && d.Median > 0 {
+			if d.Query == m.Query && d.Engine == "duckdb" && d.Workers == m.Workers && d.Median > 0 {
 				m.Speedup = d.Median / m.Median
 			}
 		}
 	}
 	printTable(stdout, results)
+	printScaling(stdout, results)
 	if cfg.out != "" {
 		b, _ := json.MarshalIndent(map[string]any{"machine": machineInfo(cfg, data), "results": results}, "", "  ")
 		if err := os.WriteFile(cfg.out, append(b, '\n'), 0o644); err != nil {
@@ -384,7 +397,7 @@ func loadQuery(name string, cfg config) ([]string, string, string, error) {
 	return tables, kqlPath, string(sqlText), nil
 }
 
-func rmmhuntArgs(bin, eng, q, kqlPath string, cfg config, tables []string, data *dataset) []string {
+func rmmhuntArgs(bin, eng, q, kqlPath string, cfg config, workers int, tables []string, data *dataset) []string {
 	var argv []string
 	if q == packQuery {
 		argv = []string{bin, "hunt", "--format", "json"}
@@ -393,7 +406,7 @@ func rmmhuntArgs(bin, eng, q, kqlPath string, cfg config, tables []string, data 
 	}
 	argv = append(argv, "--now", cfg.now.Format(time.RFC3339))
 	if supportsFlag(bin, argv[1], "--workers") {
-		argv = append(argv, "--workers", strconv.Itoa(cfg.workers))
+		argv = append(argv, "--workers", strconv.Itoa(workers))
 	}
 	if eng == "rmmhunt-nopushdown" {
 		argv = append(argv, "--no-pushdown")
@@ -458,10 +471,10 @@ func median(xs []float64) float64 {
 
 func printTable(w io.Writer, results []measurement) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "query\tengine\tmedian s\trows/s\tMB/s/core\tCPU %\tpeak RSS MB\tresult rows\tspeed vs DuckDB\tanswer\t")
+	fmt.Fprintln(tw, "query\tengine\tworkers\tmedian s\trows/s\tMB/s/core\tCPU %\tpeak RSS MB\tresult rows\tspeed vs DuckDB\tanswer\t")
 	for _, m := range results {
 		if m.Error != "" {
-			fmt.Fprintf(tw, "%s\t%s\tFAILED\t\t\t\t\t\t\t\t\n", m.Query, m.Engine)
+			fmt.Fprintf(tw, "%s\t%s\t%d\tFAILED\t\t\t\t\t\t\t\t\n", m.Query, m.Engine, m.Workers)
 			continue
 		}
 		ratio, res := "", strconv.Itoa(m.ResultRows)
@@ -471,10 +484,34 @@ func printTable(w io.Writer, results []measurement) {
 		if m.ResultRows < 0 {
 			res = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%.1f\t%.0f\t%.0f\t%s\t%s\t%s\t\n",
-			m.Query, m.Engine, m.Median, human(m.RowsPerSec), m.MBPerCore, m.CPUPercent, m.PeakRSSMB, res, ratio, m.Checked)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.3f\t%s\t%.1f\t%.0f\t%.0f\t%s\t%s\t%s\t\n",
+			m.Query, m.Engine, m.Workers, m.Median, human(m.RowsPerSec), m.MBPerCore, m.CPUPercent, m.PeakRSSMB, res, ratio, m.Checked)
 	}
 	tw.Flush()
+}
+
+// label names an engine at a worker count ("rmmhunt/2").
+func (m measurement) label() string { return m.Engine + "/" + strconv.Itoa(m.Workers) }
+
+// printScaling prints, for each query and engine measured at more than one
+// worker count, the speed at each count relative to the smallest (the
+// runs were interleaved, so load on the machine falls on all alike).
+func printScaling(w io.Writer, results []measurement) {
+	type key struct{ q, e string }
+	base := map[key]measurement{}
+	for _, m := range results {
+		k := key{m.Query, m.Engine}
+		if b, ok := base[k]; m.Error == "" && m.Median > 0 && (!ok || m.Workers < b.Workers) {
+			base[k] = m
+		}
+	}
+	for _, m := range results {
+		b, ok := base[key{m.Query, m.Engine}]
+		if !ok || m.Error != "" || m.Workers == b.Workers {
+			continue
+		}
+		fmt.Fprintf(w, "scaling: %-14s %-18s %d -> %d workers: %.2fx\n", m.Query, m.Engine, b.Workers, m.Workers, b.Median/m.Median)
+	}
 }
 
 func human(x float64) string {
