@@ -238,15 +238,45 @@ func parseISO(s string) (int64, bool) {
 	if month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 || sec > 59 || year < 1 {
 		return 0, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, min, sec, 0, time.UTC)
-	if t.Day() != day || t.Month() != time.Month(month) {
+	if day > daysIn(year, month) {
 		return 0, false // 2020-02-30
 	}
-	ticks := TicksFromTime(t) + frac - int64(offset)*TicksPerMinute
+	secs := daysFromCivil(year, month, day)*86400 + int64(hour*3600+min*60+sec)
+	ticks := secs*TicksPerSecond + UnixEpochTicks + frac - int64(offset)*TicksPerMinute
 	if ticks < 0 || ticks > MaxDateTimeTicks {
 		return 0, false
 	}
 	return ticks, true
+}
+
+// daysIn returns the number of days of a month (1-12) of a proleptic
+// Gregorian year.
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the days from 1970-01-01 to a valid proleptic
+// Gregorian date (Howard Hinnant's days_from_civil): arithmetic only, what
+// time.Date computes with a time zone lookup besides.
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // y >= 0 here: years start at 1
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 var spanUnits = []struct {

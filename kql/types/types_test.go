@@ -1,8 +1,10 @@
 package types
 
 import (
+	"fmt"
 	"math"
 	"testing"
+	"time"
 )
 
 func TestFormatDateTime(t *testing.T) {
@@ -165,4 +167,23 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("%q: re-parse of %s failed: %v", s, DynamicJSON(d, false), err)
 		}
 	})
+}
+
+// TestParseISOAgreesWithTimeDate: the arithmetic date conversion gives
+// what time.Date gives, for every day of years around the edges and the
+// leap rules, and rejects days a month does not have.
+func TestParseISOAgreesWithTimeDate(t *testing.T) {
+	for _, year := range []int{1, 2, 3, 4, 99, 100, 399, 400, 1600, 1700, 1900, 1969, 1970, 1999, 2000, 2024, 2026, 2100, 9999} {
+		for month := 1; month <= 12; month++ {
+			for day := 1; day <= 31; day++ {
+				s := fmt.Sprintf("%04d-%02d-%02dT13:45:07.1234567Z", year, month, day)
+				got, ok := ParseDateTime(s)
+				tm := time.Date(year, time.Month(month), day, 13, 45, 7, 123456700, time.UTC)
+				valid := tm.Day() == day
+				if ok != valid || ok && got != TicksFromTime(tm) {
+					t.Fatalf("%s: %d %v, want %d %v", s, got, ok, TicksFromTime(tm), valid)
+				}
+			}
+		}
+	}
 }
