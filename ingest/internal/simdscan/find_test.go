@@ -69,7 +69,10 @@ func TestFindAgreesWithScalar(t *testing.T) {
 	for iter := 0; iter < 200; iter++ {
 		seed := make([]byte, 96)
 		for i := range seed {
-			seed[i] = byte(r.Intn(256)) & byte(r.Intn(256)) & byte(r.Intn(256))
+			// few bits set: the AND of three random bytes
+			seed[i] = byte(r.Intn(256))
+			seed[i] &= byte(r.Intn(256))
+			seed[i] &= byte(r.Intn(256))
 		}
 		data := make([]byte, Span+r.Intn(300))
 		for i := range data {
