@@ -494,8 +494,16 @@ var lowerTable = func() (t [256]byte) {
 // ends the last line), whether it may hold a term. li receives the line
 // starts.
 func (pf *prefilter) lineHits(data []byte, li *lineIndex) []bool {
-	pf.once.Do(func() { pf.eng = newLineScanner(pf, data) })
+	pf.prepare(data)
 	return scanWith(pf.eng, data, li)
+}
+
+// prepare builds the engine, learning byte frequencies from sample, unless
+// it is built already. The readers call it with the start of the first
+// input they prefilter, before their workers start, so that the engine
+// chosen does not depend on which chunk a worker reaches first.
+func (pf *prefilter) prepare(sample []byte) {
+	pf.once.Do(func() { pf.eng = newLineScanner(pf, sample) })
 }
 
 // scanWith runs one engine over data.

@@ -62,6 +62,11 @@ func (st *scanState) scanParallel(pctx context.Context, in *input, emit source.E
 		return fs, err
 	}
 	size := fi.Size()
+	if st.prefilters(in) {
+		sample := make([]byte, min(size, sampleBytes))
+		n, _ := f.ReadAt(sample, 0) // a failed read shows in the chunks
+		st.pf.prepare(sample[:n])
+	}
 	chunks := (size + parChunk - 1) / parChunk
 	results := make(chan *result, workers)
 	// Bound the chunks in flight so memory does not grow with the input.

@@ -212,6 +212,9 @@ func (st *scanState) scanInput(ctx context.Context, in *input, emit source.Emit,
 	go func() {
 		defer close(units)
 		readErr = st.read(ctx, in, func(u *unit) bool {
+			if u.data != nil && st.prefilters(in) {
+				st.pf.prepare(u.data) // the first chunk, before any worker has one
+			}
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():

@@ -76,7 +76,7 @@ func (w *worker) lines(u *unit, r *result) {
 		return
 	}
 	data := u.data
-	if w.st.pf != nil && !w.in.serial && w.in.size > w.st.set.prefilterMin {
+	if w.st.prefilters(w.in) {
 		w.prefiltered(u, r)
 		return
 	}
@@ -84,6 +84,11 @@ func (w *worker) lines(u *unit, r *result) {
 		r.outs = make([]out, 0, len(data)/256+16)
 	}
 	eachRecord(data, u.firstLine, r, func(t []byte, line int) { w.decodeText(t, line, false, r) })
+}
+
+// prefilters reports whether the scan prefilters the lines of in.
+func (st *scanState) prefilters(in *input) bool {
+	return st.pf != nil && !in.serial && in.size > st.set.prefilterMin
 }
 
 // prefiltered decodes the lines of a chunk that may hold a term, and
