@@ -58,17 +58,23 @@ type Diagnostic struct {
 	Hint     string   `json:"hint,omitempty"`
 }
 
+// Location renders where the diagnostic points as "file:line:col",
+// leaving out the line and column when unknown (0).
+func (d Diagnostic) Location() string {
+	switch {
+	case d.Line <= 0:
+		return d.File
+	case d.Col <= 0:
+		return fmt.Sprintf("%s:%d", d.File, d.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col)
+}
+
 // String renders the diagnostic as "file:line:col: severity: message (hint)",
 // leaving out the parts that are unknown.
 func (d Diagnostic) String() string {
 	var b strings.Builder
-	b.WriteString(d.File)
-	if d.Line > 0 {
-		fmt.Fprintf(&b, ":%d", d.Line)
-		if d.Col > 0 {
-			fmt.Fprintf(&b, ":%d", d.Col)
-		}
-	}
+	b.WriteString(d.Location())
 	fmt.Fprintf(&b, ": %s: %s", d.Severity, d.Message)
 	if d.Hint != "" {
 		fmt.Fprintf(&b, " (%s)", d.Hint)

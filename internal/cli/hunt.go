@@ -345,15 +345,11 @@ func exclusionNotes(res *hunt.Result) []string {
 func ruleLint(pack *rules.Pack, loadDiags rules.Diagnostics, lenient bool) []report.LintItem {
 	var out []report.LintItem
 	for _, d := range packLint(pack, loadDiags, lenient) {
-		loc := d.File
-		if d.Line > 0 {
-			loc = fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Col)
-		}
 		msg := d.Message
 		if d.Hint != "" {
 			msg += " (" + d.Hint + ")"
 		}
-		out = append(out, report.LintItem{Subject: d.File, Severity: string(d.Severity), Code: d.Code, Message: msg, Location: loc})
+		out = append(out, report.LintItem{Subject: d.File, Severity: string(d.Severity), Code: d.Code, Message: msg, Location: d.Location()})
 	}
 	return out
 }

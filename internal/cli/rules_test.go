@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,5 +200,22 @@ func TestRuleSetErrors(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(out, tt.out) || !strings.Contains(errs+out, tt.errs) {
 			t.Errorf("%v: exit %d (want 2)\nstdout:\n%s\nstderr:\n%s\nwant %q and %q", tt.args, code, out, errs, tt.out, tt.errs)
 		}
+	}
+}
+
+// TestRuleLintLocations: the hunt report's rule lint says file:line:col,
+// leaving out a line or column the diagnostic does not know (never ":0").
+func TestRuleLintLocations(t *testing.T) {
+	diags := rules.Diagnostics{
+		{File: "a.yaml", Line: 3, Col: 7, Severity: rules.SeverityWarning, Code: "x", Message: "m"},
+		{File: "b.yaml", Line: 4, Severity: rules.SeverityWarning, Code: "y", Message: "m"},
+		{File: "c.yaml", Severity: rules.SeverityWarning, Code: "z", Message: "m"},
+	}
+	var got []string
+	for _, it := range ruleLint(&rules.Pack{}, diags, true) {
+		got = append(got, it.Location)
+	}
+	if want := []string{"a.yaml:3:7", "b.yaml:4", "c.yaml"}; !slices.Equal(got, want) {
+		t.Errorf("locations %q, want %q", got, want)
 	}
 }
