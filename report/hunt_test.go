@@ -305,3 +305,21 @@ func TestWriteHuntCSV(t *testing.T) {
 		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestHiddenNote: the note naming the columns left out is dimmed with
+// colour on, plain without, and absent when nothing was left out.
+func TestHiddenNote(t *testing.T) {
+	for _, tc := range []struct {
+		hidden []string
+		color  bool
+		want   string
+	}{
+		{nil, true, ""},
+		{[]string{"A", "B"}, false, "(not shown to fit the screen: A, B)\n"},
+		{[]string{"A"}, true, ansiDim + "(not shown to fit the screen: A)" + ansiReset + "\n"},
+	} {
+		if got := hiddenNote(tc.hidden, styler(tc.color)); got != tc.want {
+			t.Errorf("hiddenNote(%q, %v) = %q, want %q", tc.hidden, tc.color, got, tc.want)
+		}
+	}
+}

@@ -88,9 +88,7 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 		text, el, hidden := FitTable(t, topts)
 		anyElided = anyElided || el || len(hidden) > 0
 		sb.WriteString(text)
-		if len(hidden) > 0 {
-			sb.WriteString(st.style(ansiDim, "(not shown to fit the screen: "+Visible(strings.Join(hidden, ", "))+")") + "\n")
-		}
+		sb.WriteString(hiddenNote(hidden, st))
 		sb.WriteByte('\n')
 	}
 	tools, _ := h.ToolCounts()
@@ -105,7 +103,7 @@ func WriteHuntText(w io.Writer, h *Hunt, o TextOptions) error {
 		fmt.Fprintf(&sb, " (tools: %s)", Visible(strings.Join(named, ", ")))
 	}
 	sb.WriteByte('\n')
-	if el := suppressedText(&sb, h, topts); el {
+	if el := suppressedText(&sb, h, topts, st); el {
 		anyElided = true
 	}
 	for _, n := range h.Summary.Notes {
@@ -131,7 +129,7 @@ func plural(n int, word string) string {
 }
 
 // suppressedText lists what exclusions hid, so nothing disappears unseen.
-func suppressedText(sb *strings.Builder, h *Hunt, topts TableOptions) bool {
+func suppressedText(sb *strings.Builder, h *Hunt, topts TableOptions, st styler) bool {
 	if len(h.Suppressed) == 0 {
 		return false
 	}
@@ -158,11 +156,18 @@ func suppressedText(sb *strings.Builder, h *Hunt, topts TableOptions) bool {
 		text, el, hidden := FitTable(t, topts)
 		elided = elided || el || len(hidden) > 0
 		sb.WriteString(text)
-		if len(hidden) > 0 {
-			sb.WriteString("(not shown to fit the screen: " + Visible(strings.Join(hidden, ", ")) + ")\n")
-		}
+		sb.WriteString(hiddenNote(hidden, st))
 	}
 	return elided
+}
+
+// hiddenNote is the dimmed line naming the columns a table left out to fit
+// the screen ("" when none were).
+func hiddenNote(hidden []string, st styler) string {
+	if len(hidden) == 0 {
+		return ""
+	}
+	return st.style(ansiDim, "(not shown to fit the screen: "+Visible(strings.Join(hidden, ", "))+")") + "\n"
 }
 
 func summaryText(sb *strings.Builder, h *Hunt, st styler) {
