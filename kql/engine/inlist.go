@@ -16,7 +16,8 @@ type listSet struct {
 	consts  []types.Value
 	dyn     []*expr // per-row elements (flattened when dynamic arrays)
 	tabVals *[]types.Value
-	// fast lookup for constant string membership
+	// fast lookup for constant string membership: exact for in, fold
+	// (keys of textmatch.AppendFoldKey) for in~
 	exact map[string]bool
 	fold  map[string]bool
 }
@@ -84,6 +85,9 @@ func (c *compiler) inExpr(x *syntax.InExpr, s *rowScope) *expr {
 		ls.fold = map[string]bool{}
 		for _, k := range ls.consts {
 			ls.exact[k.S] = true
+			if k.Valid {
+				ls.fold[string(textmatch.AppendFoldKey(nil, k.S))] = true
+			}
 		}
 	}
 	ve := v.eval
@@ -111,6 +115,10 @@ func (c *compiler) inExpr(x *syntax.InExpr, s *rowScope) *expr {
 		neg := op == "!in~"
 		out = &expr{t: types.Bool, col: -1, node: x, eval: func(row types.Row) types.Value {
 			a := strOf(ve(row))
+			if ls.fold != nil {
+				var buf [64]byte
+				return types.NewBool(ls.fold[string(textmatch.AppendFoldKey(buf[:0], a))] != neg)
+			}
 			found := false
 			ls.each(row, func(k types.Value) bool {
 				if k.Valid && textmatch.EqualFold(a, strOf(k)) {

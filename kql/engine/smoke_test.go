@@ -64,3 +64,18 @@ func TestSmoke(t *testing.T) {
 		}
 	}
 }
+
+// TestInFoldSet: in~ over constant strings (a set of fold keys) answers
+// as the element-by-element comparison does (a list with a per-row
+// element, which can never match, takes that path).
+func TestInFoldSet(t *testing.T) {
+	data := `datatable(x:string)['k','K','\u212a','s','S','\u017f','σας','ΣΑΣ','ΣΑς','i','I','\u0130','\u0131','straße','STRASSE','STRAẞE','','x']`
+	list := `'k', 's', 'σας', 'i', 'straße', ''`
+	for _, op := range []string{"in~", "!in~"} {
+		set := render(runQuery(t, data+" | where x "+op+" ("+list+")"))
+		each := render(runQuery(t, data+" | where x "+op+" ("+list+", strcat(x, '#'))"))
+		if set != each {
+			t.Errorf("%s: with a constant set\n%s\nelement by element\n%s", op, set, each)
+		}
+	}
+}

@@ -56,6 +56,24 @@ func lowerASCIIByte(c byte) byte {
 // EqualFold reports equality under simple case folding (Kusto's =~).
 func EqualFold(a, b string) bool { return strings.EqualFold(a, b) }
 
+// AppendFoldKey appends to dst the key of s under simple case folding: s
+// with each rune replaced by Fold of it (an invalid UTF-8 byte by U+FFFD,
+// as EqualFold reads it). Two strings are equal under EqualFold exactly
+// when their keys are equal, so keys can index a set for in~.
+func AppendFoldKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				dst = utf8.AppendRune(dst, Fold(r))
+			}
+			return dst
+		}
+		dst = append(dst, lowerASCIIByte(c))
+	}
+	return dst
+}
+
 // foldRunes returns the folded runes of s.
 func foldRunes(s string) []rune {
 	out := make([]rune, 0, len(s))

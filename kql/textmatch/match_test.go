@@ -144,3 +144,29 @@ func hasRunesRef(h, n []rune, mode Mode) bool {
 	}
 	return false
 }
+
+// checkFoldKey: keys are equal exactly when EqualFold says the strings are.
+func checkFoldKey(t *testing.T, a, b string) {
+	t.Helper()
+	ka, kb := string(AppendFoldKey(nil, a)), string(AppendFoldKey(nil, b))
+	if (ka == kb) != EqualFold(a, b) {
+		t.Fatalf("%q %q: keys %q %q, EqualFold %v", a, b, ka, kb, EqualFold(a, b))
+	}
+}
+
+func TestFoldKey(t *testing.T) {
+	alpha := []string{"k", "K", "\u212a", "s", "S", "\u017f", "σ", "ς", "Σ", "i", "I", "İ", "ı", "ß", "ẞ", "ǅ", "ǆ", "Ǆ", "a", ".", "\xff", "\xfe", "é", "É"}
+	for _, a := range alpha {
+		for _, b := range alpha {
+			checkFoldKey(t, a, b)
+			checkFoldKey(t, "x"+a+"y", "X"+b+"Y")
+			checkFoldKey(t, a+a, b)
+		}
+	}
+}
+
+func FuzzFoldKey(f *testing.F) {
+	f.Add("Straße", "STRASSE")
+	f.Add("\u212aelvin", "kELVIN")
+	f.Fuzz(checkFoldKey)
+}
