@@ -140,17 +140,11 @@ func newMatcher(terms [][]byte, sample []byte) *matcher {
 	}
 	n := float64(len(sample) + 256)
 	byteCost := func(c byte) float64 {
-		x := (f1[c] + 1) / n
-		if isLetter(c) {
-			x += (f1[c^0x20] + 1) / n
+		x := 0.0
+		for _, cc := range byteCases[c] {
+			x += (f1[cc] + 1) / n
 		}
 		return x
-	}
-	casesOf := func(c byte) float64 {
-		if isLetter(c) {
-			return 2
-		}
-		return 1
 	}
 	m := &matcher{terms: terms}
 	// Shorter terms first: they have fewer bytes to choose from.
@@ -169,7 +163,7 @@ func newMatcher(terms [][]byte, sample []byte) *matcher {
 			if _, ok := chosen[c]; ok {
 				cost *= 0.01 // already searched: only the verification is new
 			} else {
-				cost += passCost * casesOf(c)
+				cost += passCost * float64(len(byteCases[c]))
 			}
 			if bestCost < 0 || cost < bestCost {
 				best, bestCost = c, cost
@@ -177,10 +171,7 @@ func newMatcher(terms [][]byte, sample []byte) *matcher {
 		}
 		a := chosen[best]
 		if a == nil {
-			a = &matchAnchor{cases: []byte{best}}
-			if isLetter(best) {
-				a.cases = append(a.cases, best^0x20)
-			}
+			a = &matchAnchor{cases: byteCases[best]}
 			chosen[best] = a
 			anchorOrder = append(anchorOrder, best)
 		}
@@ -478,6 +469,19 @@ func foldScan(data []byte, li *lineIndex, hits []bool, seqs [][]byte) {
 		}
 	}
 }
+
+// byteCases[c] is c and, for an ASCII letter, its other case (shared:
+// read only).
+var byteCases = func() (t [256][]byte) {
+	for i := range t {
+		c := byte(i)
+		t[i] = []byte{c}
+		if isLetter(c) {
+			t[i] = append(t[i], c^0x20)
+		}
+	}
+	return
+}()
 
 var lowerTable = func() (t [256]byte) {
 	for i := range t {

@@ -43,8 +43,8 @@ const teddyMaxWindows = 16
 
 // teddyWindow is one distinct window and the terms that use it.
 type teddyWindow struct {
-	w [teddyWidth]byte // lower case
-	a *matchAnchor     // the terms, anchored at their window's start
+	g uint32       // the window's trigram (lower case)
+	a *matchAnchor // the terms, anchored at their window's start
 }
 
 // teddy is a compiled term set.
@@ -63,31 +63,30 @@ func newTeddy(terms [][]byte, starts []int, slash bool) *teddy {
 	td := &teddy{m: &matcher{terms: terms}, slash: slash, simd: simdscan.Available}
 	// Distinct windows, sorted so that neighbours (which share buckets
 	// when there are more than eight) share bytes.
-	byWin := map[string]*teddyWindow{}
-	var wins []string
+	byWin := map[uint32]*teddyWindow{}
+	var wins []uint32
 	for i, t := range terms {
-		w := string(t[starts[i] : starts[i]+teddyWidth])
-		tw := byWin[w]
+		g := trigram(t, starts[i])
+		tw := byWin[g]
 		if tw == nil {
-			tw = &teddyWindow{a: &matchAnchor{}}
-			copy(tw.w[:], w)
-			byWin[w] = tw
-			wins = append(wins, w)
+			tw = &teddyWindow{g: g, a: &matchAnchor{}}
+			byWin[g] = tw
+			wins = append(wins, g)
 		}
 		tw.a.add(t, i, starts[i], teddyWidth)
 	}
-	slices.Sort(wins)
+	slices.Sort(wins) // the byte order of the windows
 	tabs := [teddyWidth][2]*[32]byte{{&td.tab.Lo0, &td.tab.Hi0}, {&td.tab.Lo1, &td.tab.Hi1}, {&td.tab.Lo2, &td.tab.Hi2}}
-	for i, w := range wins {
+	for i, g := range wins {
 		b := i * 8 / len(wins)
-		td.buckets[b] = append(td.buckets[b], *byWin[w])
+		td.buckets[b] = append(td.buckets[b], *byWin[g])
 		bit := byte(1) << b
 		for j := 0; j < teddyWidth; j++ {
-			c := w[j]
+			c := byte(g >> (8 * (teddyWidth - 1 - j)))
 			lo, hi := tabs[j][0], tabs[j][1]
 			lo[c&15] |= bit
 			lo[16+c&15] |= bit
-			for _, cc := range casesOfByte(c) {
+			for _, cc := range byteCases[c] {
 				hi[cc>>4] |= bit
 				hi[16+cc>>4] |= bit
 			}
@@ -231,14 +230,6 @@ func bestTeddy(terms [][]byte, sample []byte, slash bool) (*teddy, float64) {
 	return best, bestCost
 }
 
-// casesOfByte returns c and, for a letter, its other case.
-func casesOfByte(c byte) []byte {
-	if isLetter(c) {
-		return []byte{c, c ^ 0x20}
-	}
-	return []byte{c}
-}
-
 // bucketsAt returns the buckets whose window may start at data[p]; p+2
 // must be within data.
 func (td *teddy) bucketsAt(data []byte, p int) byte {
@@ -290,8 +281,7 @@ func (td *teddy) confirm(data []byte, p int) bool {
 	}
 	for bs := td.bucketsAt(data, p); bs != 0; bs &= bs - 1 {
 		for _, w := range td.buckets[bits.TrailingZeros8(bs)] {
-			if lowerTable[data[p]] == w.w[0] && lowerTable[data[p+1]] == w.w[1] && lowerTable[data[p+2]] == w.w[2] &&
-				td.m.hitAt(data, p, w.a) {
+			if trigram(data, p) == w.g && td.m.hitAt(data, p, w.a) {
 				return true
 			}
 		}
