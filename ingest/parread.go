@@ -104,29 +104,21 @@ func (st *scanState) scanParallel(pctx context.Context, in *input, emit source.E
 	ord := reorder{pending: map[int]*result{}}
 	line := 1 // the line number of the next chunk's first line
 	var firstErr, readErr error
-	done := false
-	for r := range results {
-		if done {
-			<-slots
-			continue
+	ord.drain(results, slots, func(p *result) bool {
+		p.shiftLines(line - 1)
+		line += p.lines
+		if err := col.merge(p); err != nil {
+			firstErr = err
 		}
-		ord.add(r, func(p *result) bool {
-			<-slots // a slot covers a chunk until it is merged
-			p.shiftLines(line - 1)
-			line += p.lines
-			if err := col.merge(p); err != nil {
-				firstErr = err
-			}
-			if p.readErr != nil {
-				readErr = p.readErr
-			}
-			if firstErr != nil || readErr != nil {
-				done = true
-				cancel()
-			}
-			return !done
-		})
-	}
+		if p.readErr != nil {
+			readErr = p.readErr
+		}
+		if firstErr != nil || readErr != nil {
+			cancel()
+			return false
+		}
+		return true
+	})
 	st.units += uint64(chunks)
 	// a read error ends the input (as it ends the reading goroutine); the
 	// cancel that stopped the workers is this function's own

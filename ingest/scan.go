@@ -252,21 +252,14 @@ func (st *scanState) scanInput(ctx context.Context, in *input, emit source.Emit,
 	col := st.newCollector(in, fs, emit)
 	ord := reorder{pending: map[int]*result{}}
 	var firstErr error
-	for r := range results {
-		if firstErr != nil {
-			<-slots
-			continue
+	ord.drain(results, slots, func(p *result) bool {
+		if err := col.merge(p); err != nil {
+			firstErr = err
+			cancel()
+			return false
 		}
-		ord.add(r, func(p *result) bool {
-			<-slots
-			if err := col.merge(p); err != nil {
-				firstErr = err
-				cancel()
-				return false
-			}
-			return true
-		})
-	}
+		return true
+	})
 	st.units += uint64(ord.next)
 	return st.finishInput(ctx, fs, col, firstErr, readErr)
 }
@@ -292,6 +285,24 @@ func (o *reorder) add(r *result, merge func(*result) bool) {
 		if !merge(p) {
 			return
 		}
+	}
+}
+
+// drain receives every result, hands them to merge in sequence order, and
+// frees a slot for each: when merged, or as it arrives once merge has
+// returned false (the input stops; the rest are dropped).
+func (o *reorder) drain(results <-chan *result, slots <-chan struct{}, merge func(*result) bool) {
+	stopped := false
+	for r := range results {
+		if stopped {
+			<-slots
+			continue
+		}
+		o.add(r, func(p *result) bool {
+			<-slots // a slot covers a unit until it is merged
+			stopped = !merge(p)
+			return !stopped
+		})
 	}
 }
 
