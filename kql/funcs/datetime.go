@@ -47,10 +47,6 @@ func ticksOfDate(y int, m time.Month, d int) int64 {
 	return types.TicksFromTime(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 }
 
-func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
 // addMonths adds n calendar months, clamping the day to the last day of the
 // target month and keeping the time of day.
 func addMonths(t int64, n int64) (int64, bool) {
@@ -64,7 +60,7 @@ func addMonths(t int64, n int64) (int64, bool) {
 	if ny < 1 || ny > 9999 {
 		return 0, false
 	}
-	if dim := daysIn(int(ny), nm); d > dim {
+	if dim := types.DaysInMonth(int(ny), int(nm)); d > dim {
 		d = dim
 	}
 	r := ticksOfDate(int(ny), nm, d) + tod
@@ -677,7 +673,7 @@ func compileMakeDatetime(args []Arg) (types.Type, EvalFunc, error) {
 			sec = a[5].AsFloat()
 		}
 		y, mo, d, h, mi := parts[0], parts[1], parts[2], parts[3], parts[4]
-		if y < 1 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > int64(daysIn(int(y), time.Month(mo))) ||
+		if y < 1 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > int64(types.DaysInMonth(int(y), int(mo))) ||
 			h < 0 || h > 23 || mi < 0 || mi > 59 || !(sec >= 0 && sec < 60) {
 			return types.Null(types.DateTime)
 		}

@@ -238,7 +238,7 @@ func parseISO(s string) (int64, bool) {
 	if month < 1 || month > 12 || day < 1 || hour > 23 || min > 59 || sec > 59 || year < 1 {
 		return 0, false
 	}
-	if day > daysIn(year, month) {
+	if day > DaysInMonth(year, month) {
 		return 0, false // 2020-02-30
 	}
 	secs := daysFromCivil(year, month, day)*86400 + int64(hour*3600+min*60+sec)
@@ -249,9 +249,9 @@ func parseISO(s string) (int64, bool) {
 	return ticks, true
 }
 
-// daysIn returns the number of days of a month (1-12) of a proleptic
+// DaysInMonth returns the number of days of a month (1-12) of a proleptic
 // Gregorian year.
-func daysIn(year, month int) int {
+func DaysInMonth(year, month int) int {
 	switch month {
 	case 2:
 		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
