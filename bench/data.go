@@ -212,7 +212,7 @@ func sameSizes(files map[string]string, rows, sizes, want map[string]int64) bool
 func machineInfo(cfg config, d *dataset) map[string]string {
 	info := map[string]string{
 		"cores":      strconv.Itoa(runtime.NumCPU()),
-		"workers":    strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cfg.workers)), ","), "[]"),
+		"workers":    joinInts(cfg.workers),
 		"go":         runtime.Version(),
 		"data":       d.dir,
 		"generator":  d.generator,
@@ -269,4 +269,13 @@ func printMachine(w io.Writer, cfg config, d *dataset) {
 		fmt.Fprintf(&b, "%-10s %s\n", k+":", info[k])
 	}
 	fmt.Fprintln(w, b.String())
+}
+
+// joinInts renders counts as the --workers flag takes them: "1,2".
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, ",")
 }
