@@ -297,24 +297,7 @@ func objectAt(b []byte, i int, out *[]span, hint []string) (int, bool) {
 			key = b[i+1 : kend-1]
 			i = kend
 		}
-		// Compact JSON (no spaces) takes the direct branches.
-		if i >= len(b) || b[i] != ':' {
-			i = skipWS(b, i)
-			if i >= len(b) || b[i] != ':' {
-				return 0, false
-			}
-		}
-		vs := i + 1
-		if vs < len(b) && b[vs] <= ' ' {
-			vs = skipWS(b, vs)
-		}
-		var ve int
-		var ok bool
-		if vs < len(b) && b[vs] == '"' {
-			ve, _, ok = scanString(b, vs)
-		} else {
-			ve, ok = scanValue(b, vs, 1)
-		}
+		vs, ve, ok := memberValue(b, i)
 		if !ok {
 			return 0, false
 		}
@@ -340,6 +323,28 @@ func objectAt(b []byte, i int, out *[]span, hint []string) (int, bool) {
 		}
 		i = skipWS(b, i+1)
 	}
+}
+
+// memberValue scans, from i just after an object member's key, the colon
+// and the value: it returns where the value starts and ends. Compact JSON
+// (no spaces) takes the direct branches.
+func memberValue(b []byte, i int) (vs, ve int, ok bool) {
+	if i >= len(b) || b[i] != ':' {
+		i = skipWS(b, i)
+		if i >= len(b) || b[i] != ':' {
+			return 0, 0, false
+		}
+	}
+	vs = i + 1
+	if vs < len(b) && b[vs] <= ' ' {
+		vs = skipWS(b, vs)
+	}
+	if vs < len(b) && b[vs] == '"' {
+		ve, _, ok = scanString(b, vs)
+	} else {
+		ve, ok = scanValue(b, vs, 1)
+	}
+	return vs, ve, ok
 }
 
 // hasKeyAt reports whether b[i:] starts with the string literal "key"
@@ -642,24 +647,7 @@ func matchLayout(b []byte, keys []string, need []bool, vals [][]byte) bool {
 		if i >= len(b) || b[i] != '"' || !hasKeyAt(b, i, key) {
 			return false
 		}
-		i += len(key) + 2
-		if i >= len(b) || b[i] != ':' {
-			i = skipWS(b, i)
-			if i >= len(b) || b[i] != ':' {
-				return false
-			}
-		}
-		vs := i + 1
-		if vs < len(b) && b[vs] <= ' ' {
-			vs = skipWS(b, vs)
-		}
-		var ve int
-		var ok bool
-		if vs < len(b) && b[vs] == '"' {
-			ve, _, ok = scanString(b, vs)
-		} else {
-			ve, ok = scanValue(b, vs, 1)
-		}
+		vs, ve, ok := memberValue(b, i+len(key)+2)
 		if !ok {
 			return false
 		}
