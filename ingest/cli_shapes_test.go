@@ -9,7 +9,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -19,7 +18,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/rmmhunt/rmmhunt/ingest"
 	"github.com/rmmhunt/rmmhunt/internal/cli"
 	"github.com/rmmhunt/rmmhunt/internal/testutil"
 	"github.com/rmmhunt/rmmhunt/kql/types"
@@ -100,19 +99,6 @@ func incident(t *testing.T) (tables []string, recs map[string][]*types.Bag) {
 	return tables, recs
 }
 
-func js(v any) string { return types.DynamicJSON(v, false) }
-
-func write(t *testing.T, path string, data []byte) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // columns lists the keys of records in first-seen order.
 func columns(rs []*types.Bag) []string {
 	seen := map[string]bool{}
@@ -128,25 +114,13 @@ func columns(rs []*types.Bag) []string {
 	return cols
 }
 
-// csvCell renders a value as the portal's CSV export does: text as is,
-// dynamic values as JSON, null as an empty field.
-func csvCell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	}
-	return js(v)
-}
-
 // exportShapes writes the records in every shape and returns shape name →
 // hunt arguments (files or folders).
 func exportShapes(t *testing.T, tables []string, recs map[string][]*types.Bag) map[string][]string {
 	dir := t.TempDir()
 	out := map[string][]string{}
 	add := func(shape, path string, data []byte) {
-		out[shape] = append(out[shape], write(t, filepath.Join(dir, shape, path), data))
+		out[shape] = append(out[shape], ingest.WriteFile(t, dir, filepath.Join(shape, path), data))
 	}
 	const tenant = "7f3c1a52-0000-4000-8000-000000000001"
 	var ehRecords []string
@@ -156,14 +130,14 @@ func exportShapes(t *testing.T, tables []string, recs map[string][]*types.Bag) m
 		cols := columns(rs)
 		var flat, blob, sentinel []string
 		for _, r := range rs {
-			flat = append(flat, js(r))
+			flat = append(flat, ingest.JSONText(r))
 			env := types.NewBag()
 			env.Set("time", r.Vals["Timestamp"])
 			env.Set("tenantId", tenant)
 			env.Set("operationName", "Publish")
 			env.Set("category", "AdvancedHunting-"+table)
 			env.Set("properties", r)
-			blob = append(blob, js(env))
+			blob = append(blob, ingest.JSONText(env))
 			s := types.NewBag()
 			for _, k := range r.Keys {
 				if k == "Timestamp" {
@@ -173,7 +147,7 @@ func exportShapes(t *testing.T, tables []string, recs map[string][]*types.Bag) m
 				}
 			}
 			s.Set("Type", table)
-			sentinel = append(sentinel, js(s))
+			sentinel = append(sentinel, ingest.JSONText(s))
 		}
 		ehRecords = append(ehRecords, blob...)
 		// Flat JSON lines: named by table, and one unnamed file per table.
@@ -200,7 +174,7 @@ func exportShapes(t *testing.T, tables []string, recs map[string][]*types.Bag) m
 			results = append(results, r)
 		}
 		api.Set("Results", results)
-		add("ah-api", table+".json", []byte(js(api)))
+		add("ah-api", table+".json", []byte(ingest.JSONText(api)))
 		// Log Analytics query API result, routed by a Type column.
 		var laCols []any
 		for _, c := range append(append([]string(nil), cols...), "Type") {
@@ -223,7 +197,7 @@ func exportShapes(t *testing.T, tables []string, recs map[string][]*types.Bag) m
 		lt.Set("rows", rows)
 		doc := types.NewBag()
 		doc.Set("tables", []any{lt})
-		add("la-api", fmt.Sprintf("query-%d.json", ti), []byte(js(doc)))
+		add("la-api", fmt.Sprintf("query-%d.json", ti), []byte(ingest.JSONText(doc)))
 		// Portal CSV, with and without " [UTC]" on the time column.
 		for _, utc := range []bool{false, true} {
 			var buf bytes.Buffer
@@ -238,7 +212,7 @@ func exportShapes(t *testing.T, tables []string, recs map[string][]*types.Bag) m
 			for _, r := range rs {
 				var cells []string
 				for _, c := range cols {
-					cells = append(cells, csvCell(r.Vals[c]))
+					cells = append(cells, ingest.CellText(r.Vals[c]))
 				}
 				w.Write(cells)
 			}
@@ -295,29 +269,6 @@ func firstDiff(a, b string) string {
 	return fmt.Sprintf("at byte %d:\n got …%s…\nwant …%s…", i, a[lo:min(len(a), i+200)], b[lo:min(len(b), i+200)])
 }
 
-func gzipBytes(t *testing.T, b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func zstdBytes(t *testing.T, b []byte) []byte {
-	var buf bytes.Buffer
-	zw, err := zstd.NewWriter(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw.Write(b)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func zipBytes(t *testing.T, files map[string][]byte) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -347,25 +298,25 @@ func TestHuntContainersGlobsStdin(t *testing.T) {
 	for _, table := range tables {
 		var lines []string
 		for _, r := range recs[table] {
-			lines = append(lines, js(r))
+			lines = append(lines, ingest.JSONText(r))
 		}
 		plain[table+".jsonl"] = []byte(strings.Join(lines, "\n") + "\n")
-		plainPaths = append(plainPaths, write(t, filepath.Join(dir, "plain", table+".jsonl"), plain[table+".jsonl"]))
+		plainPaths = append(plainPaths, ingest.WriteFile(t, dir, filepath.Join("plain", table+".jsonl"), plain[table+".jsonl"]))
 	}
 	want := findings(t, nil, plainPaths...)
 	var gz []string
 	for _, table := range tables {
 		name := table + ".jsonl"
-		gz = append(gz, write(t, filepath.Join(dir, "gz", name+".gz"), gzipBytes(t, plain[name])))
-		write(t, filepath.Join(dir, "zst", "deep", "er", name+".zst"), zstdBytes(t, plain[name]))
+		gz = append(gz, ingest.WriteFile(t, dir, filepath.Join("gz", name+".gz"), ingest.Gz(plain[name])))
+		ingest.WriteFile(t, dir, filepath.Join("zst", "deep", "er", name+".zst"), ingest.Zst(plain[name]))
 	}
 	// A hidden folder's records would add a finding.
 	hidden := `{"Timestamp":"2026-03-07T10:00:00Z","DeviceId":"hidden","DeviceName":"hidden","ActionType":"ConnectionSuccess","RemoteUrl":"relay-1.net.anydesk.com","RemotePort":443,"InitiatingProcessFileName":"AnyDesk.exe"}`
-	write(t, filepath.Join(dir, "zst", ".hidden", "DeviceNetworkEvents.jsonl"), []byte(hidden+"\n"))
+	ingest.WriteFile(t, dir, filepath.Join("zst", ".hidden", "DeviceNetworkEvents.jsonl"), []byte(hidden+"\n"))
 	if f := findings(t, nil, filepath.Join(dir, "zst", ".hidden", "DeviceNetworkEvents.jsonl")); !strings.Contains(f, `"hidden"`) {
 		t.Fatalf("the hidden record gives no finding: %s", f)
 	}
-	zipped := write(t, filepath.Join(dir, "zip", "export.zip"), zipBytes(t, plain))
+	zipped := ingest.WriteFile(t, dir, filepath.Join("zip", "export.zip"), zipBytes(t, plain))
 	// One stream of every table on standard input (records name their
 	// table through Type).
 	var stdin bytes.Buffer
@@ -376,7 +327,7 @@ func TestHuntContainersGlobsStdin(t *testing.T) {
 				s.Set(k, r.Vals[k])
 			}
 			s.Set("Type", table)
-			stdin.WriteString(js(s) + "\n")
+			stdin.WriteString(ingest.JSONText(s) + "\n")
 		}
 	}
 	cases := []struct {
@@ -389,7 +340,7 @@ func TestHuntContainersGlobsStdin(t *testing.T) {
 		{"zip", nil, []string{zipped}},
 		{"glob", nil, []string{filepath.Join(dir, "plain", "Device*.jsonl")}},
 		{"stdin", stdin.Bytes(), []string{"-"}},
-		{"stdin gzip", gzipBytes(t, stdin.Bytes()), []string{"-"}},
+		{"stdin gzip", ingest.Gz(stdin.Bytes()), []string{"-"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -411,8 +362,8 @@ func TestHuntStrictAndRejects(t *testing.T) {
 		strings.Replace(good, "d1", "d3", 1),
 	}
 	dir := t.TempDir()
-	in := write(t, filepath.Join(dir, "DeviceNetworkEvents.jsonl"), []byte(strings.Join(lines, "\n")+"\n"))
-	clean := write(t, filepath.Join(dir, "clean", "DeviceNetworkEvents.jsonl"), []byte(good+"\n"))
+	in := ingest.WriteFile(t, dir, filepath.Join("DeviceNetworkEvents.jsonl"), []byte(strings.Join(lines, "\n")+"\n"))
+	clean := ingest.WriteFile(t, dir, filepath.Join("clean", "DeviceNetworkEvents.jsonl"), []byte(good+"\n"))
 	rejects := filepath.Join(dir, "rejects.jsonl")
 
 	if code, _, errs := hunt(t, nil, "--strict", clean); code != 0 {
